@@ -1,0 +1,49 @@
+/**
+ * The lowdb document at `DISPATCHER_DATA`: configuration plus the hot state (events with pending
+ * deliveries). Rewritten only at compaction, so it stays small whatever the size of the log.
+ */
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { DeliveryRecord, EventRecord, ProfileRecord, StoreMeta, WebhookRecord } from '../types';
+
+export interface SnapshotData {
+	version: 1;
+	/** The first journal generation whose operations are not in this snapshot. */
+	journalGeneration: number;
+	meta: StoreMeta;
+	webhooks: WebhookRecord[];
+	profiles: ProfileRecord[];
+	events: EventRecord[];
+	deliveries: DeliveryRecord[];
+}
+
+export function emptySnapshot(): SnapshotData {
+	return {
+		version: 1,
+		journalGeneration: 0,
+		meta: { apiKeyHash: null },
+		webhooks: [],
+		profiles: [],
+		events: [],
+		deliveries: [],
+	};
+}
+
+export class Snapshot {
+	private readonly db: Low<SnapshotData>;
+
+	constructor(readonly path: string) {
+		this.db = new Low<SnapshotData>(new JSONFile<SnapshotData>(path), emptySnapshot());
+	}
+
+	async read(): Promise<SnapshotData> {
+		await this.db.read();
+		return this.db.data;
+	}
+
+	/** Atomic: lowdb's writer goes through a temp file and a rename. */
+	async write(data: SnapshotData): Promise<void> {
+		this.db.data = data;
+		await this.db.write();
+	}
+}
