@@ -1,0 +1,62 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * A shared signing secret and the scheme it is used with. Send Webhook signs with it, Verify
+ * Signature checks incoming requests against it. Tested offline by the nodes (`testedBy`): the
+ * secret's shape is checked against the scheme, nothing is sent anywhere.
+ */
+export class WebhookSigningSecret implements ICredentialType {
+	name = 'webhookSigningSecret';
+
+	displayName = 'Webhook Signing Secret';
+
+	icon: Icon = {
+		light: 'file:icons/webhookSigningSecret.svg',
+		dark: 'file:icons/webhookSigningSecret.dark.svg',
+	};
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-mdm-webhooks';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Scheme',
+			name: 'scheme',
+			type: 'options',
+			options: [
+				{
+					name: 'Standard Webhooks',
+					value: 'standard',
+					description:
+						'Webhook-ID, webhook-timestamp and webhook-signature headers; secret starts with whsec_',
+				},
+				{
+					name: 'Scalefusion',
+					value: 'scalefusion',
+					description: 'X-SF-Signature: hex HMAC-SHA256 of the body',
+				},
+				{
+					name: 'Mender',
+					value: 'mender',
+					description: 'X-Men-Signature: hex HMAC-SHA256 of the body',
+				},
+				{
+					name: 'Generic HMAC',
+					value: 'hmac',
+					description: 'Any HMAC of the body in a header (verification only), e.g. GitHub',
+				},
+			],
+			default: 'standard',
+		},
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'whsec_…',
+			description:
+				'For Standard Webhooks the whsec_ secret the dispatcher showed when the webhook was created; for the HMAC schemes the shared secret as text',
+			required: true,
+		},
+	];
+}
