@@ -1,0 +1,12 @@
+/**
+ * Scalefusion: `X-SF-Signature: <hex HMAC-SHA256 of the body>`, keyed with the secret string as
+ * UTF-8 bytes (see `bodyHmacScheme`).
+ */
+import { bodyHmacScheme } from './bodyHmac';
+
+export const SCALEFUSION_SIGNATURE_HEADER = 'x-sf-signature';
+
+export const scalefusionScheme = bodyHmacScheme({
+	name: 'scalefusion',
+	signatureHeader: SCALEFUSION_SIGNATURE_HEADER,
+});
