@@ -55,6 +55,9 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+			// Off: the nodes reference the package's own `webhookSigningSecret` and
+			// `destinationAuth` credentials, whose names are fixed (see the credentials block).
+			'n8n-nodes-base/node-class-description-credentials-name-unsuffixed': 'off',
 		},
 	},
 	{

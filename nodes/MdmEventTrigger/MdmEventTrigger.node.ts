@@ -1,0 +1,385 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { compileJsonata, evaluateCondition, matchesEventPattern, verifySignature } from '../../core';
+import type { EventEnvelope } from '../../core';
+import { getEventTypes } from './methods/loadOptions';
+import { dispatcherApiRequest } from './transport/dispatcherApi';
+
+/** What the node keeps in the workflow's static data (per node). */
+interface TriggerStaticData extends IDataObject {
+	webhookId?: string;
+	secret?: string;
+	webhookUrl?: string;
+}
+
+/** The webhook object the dispatcher answers with (only the fields used here). */
+interface DispatcherWebhook {
+	id: string;
+	name?: string;
+	url?: string;
+	events?: string[];
+	signing?: { scheme?: string; secret?: string };
+}
+
+interface TriggerOptions {
+	includeHeaders?: boolean;
+	toleranceSeconds?: number;
+}
+
+const DEFAULT_TOLERANCE_SECONDS = 300;
+const MAX_NAME_LENGTH = 50;
+
+function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData {
+	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
+}
+
+function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
+	const raw = ctx.getNodeParameter('events', []) as string[] | string;
+	const list = Array.isArray(raw) ? raw : String(raw).split(',');
+	return [...new Set(list.map((e) => String(e).trim()).filter(Boolean))];
+}
+
+/** A name unique per (mode, workflow, node), as the dispatcher wants names unique and ≤ 50. */
+function webhookName(ctx: IHookFunctions): string {
+	const test = ctx.getMode() === 'manual' ? 'test ' : '';
+	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
+	return `n8n ${test}${workflowId} ${ctx.getNode().id}`.slice(0, MAX_NAME_LENGTH);
+}
+
+function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boolean {
+	const left = [...new Set(a)].sort();
+	const right = [...new Set(b)].sort();
+	return left.length === right.length && left.every((e, i) => e === right[i]);
+}
+
+function isEnvelope(value: unknown): value is EventEnvelope {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const v = value as Record<string, unknown>;
+	return (
+		typeof v.id === 'string' &&
+		typeof v.type === 'string' &&
+		typeof v.timestamp === 'string' &&
+		!!v.data &&
+		typeof v.data === 'object' &&
+		!Array.isArray(v.data)
+	);
+}
+
+/** Compiles the optional JSONata condition; a syntax error names its position. */
+function compileCondition(ctx: IHookFunctions | IWebhookFunctions, source: string) {
+	try {
+		return compileJsonata(source);
+	} catch (error) {
+		const position = (error as { position?: number }).position;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The condition is not valid JSONata${position !== undefined ? ` (at position ${position})` : ''}: ${(error as Error).message}`,
+		);
+	}
+}
+
+export class MdmEventTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MDM Event Trigger',
+		name: 'mdmEventTrigger',
+		icon: { light: 'file:mdmEventTrigger.svg', dark: 'file:mdmEventTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ [].concat($parameter["events"] || []).join(", ") }}',
+		description:
+			'Starts the workflow when the MDM webhook dispatcher delivers a device event (signed, verified)',
+		defaults: { name: 'MDM Event Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'mdmDispatcherApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'On activation this node registers a webhook at the dispatcher pointing to this workflow, signed with Standard Webhooks; deactivating the workflow removes it. Every request is verified before the workflow starts.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Event Names or IDs',
+				name: 'events',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getEventTypes' },
+				default: [],
+				required: true,
+				description:
+					'Event types to receive, or wildcards such as device.* (every type under "device.") and * (all). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Condition (JSONata)',
+				name: 'condition',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				placeholder: 'data.device.platform = "android"',
+				description:
+					'Optional JSONata expression evaluated on the event envelope ({ID, type, timestamp, data}). When it is false, empty or undefined, the request is acknowledged and no execution starts.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include Headers',
+						name: 'includeHeaders',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to add the request headers to the output item as "headers"',
+					},
+					{
+						displayName: 'Timestamp Tolerance (Seconds)',
+						name: 'toleranceSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_TOLERANCE_SECONDS,
+						description:
+							'How far the webhook-timestamp header may be from now; older (replayed) or future requests are refused with 401',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: { getEventTypes },
+	};
+
+	webhookMethods = {
+		default: {
+			/** True when the stored webhook still exists at the dispatcher for this URL and events. */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const data = staticData(this);
+				if (!data.webhookId || !data.secret) return false;
+
+				const webhook = (await dispatcherApiRequest.call(
+					this,
+					'GET',
+					`/webhooks/${encodeURIComponent(data.webhookId)}`,
+					undefined,
+					{ allowNotFound: true },
+				)) as DispatcherWebhook | undefined;
+
+				if (!webhook) {
+					// Removed at the dispatcher meanwhile: forget it, create() registers a new one.
+					delete data.webhookId;
+					delete data.secret;
+					delete data.webhookUrl;
+					return false;
+				}
+
+				const url = this.getNodeWebhookUrl('default');
+				if (webhook.url === url && sameEvents(webhook.events, selectedEvents(this))) return true;
+
+				// Ours, but stale (other URL or other events): remove it so create() starts clean.
+				await dispatcherApiRequest.call(
+					this,
+					'DELETE',
+					`/webhooks/${encodeURIComponent(data.webhookId)}`,
+					undefined,
+					{ allowNotFound: true },
+				);
+				delete data.webhookId;
+				delete data.secret;
+				delete data.webhookUrl;
+				return false;
+			},
+
+			/** Registers a webhook (custom template, Standard Webhooks signing) at the dispatcher. */
+			async create(this: IHookFunctions): Promise<boolean> {
+				const url = this.getNodeWebhookUrl('default');
+				if (!url) throw new NodeOperationError(this.getNode(), 'n8n gave this node no webhook URL');
+
+				const events = selectedEvents(this);
+				if (events.length === 0) {
+					throw new NodeOperationError(this.getNode(), 'Choose at least one event type', {
+						description: 'Pick event types in "Events", or use a wildcard such as device.* or *',
+					});
+				}
+				const condition = String(this.getNodeParameter('condition', '') ?? '').trim();
+				if (condition) compileCondition(this, condition);
+
+				const name = webhookName(this);
+				const workflow = this.getWorkflow();
+				const body: IDataObject = {
+					name,
+					description:
+						`Registered by n8n for workflow "${workflow.name ?? workflow.id ?? ''}", node "${this.getNode().name}"`.slice(
+							0,
+							512,
+						),
+					template: 'custom',
+					url,
+					method: 'POST',
+					signing: { scheme: 'standard' },
+					events,
+				};
+
+				let webhook = (await dispatcherApiRequest
+					.call(this, 'POST', '/webhooks', body)
+					.catch(async (error: unknown) => {
+						// A webhook of ours with this name is left over (e.g. static data was not saved):
+						// remove it and register again; anything else is a real error.
+						const conflict = (error as { httpCode?: string | null }).httpCode === '409';
+						if (!conflict) throw error;
+						const list = (await dispatcherApiRequest.call(this, 'GET', '/webhooks')) as {
+							data?: DispatcherWebhook[];
+						};
+						const stale = list?.data?.find((w) => w.name === name);
+						if (!stale) throw error;
+						await dispatcherApiRequest.call(
+							this,
+							'DELETE',
+							`/webhooks/${encodeURIComponent(stale.id)}`,
+							undefined,
+							{ allowNotFound: true },
+						);
+						return undefined;
+					})) as DispatcherWebhook | undefined;
+				webhook ??= (await dispatcherApiRequest.call(
+					this,
+					'POST',
+					'/webhooks',
+					body,
+				)) as DispatcherWebhook;
+
+				const secret = webhook?.signing?.secret;
+				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith('whsec_')) {
+					throw new NodeOperationError(
+						this.getNode(),
+						'The dispatcher created the webhook but did not return its id and full signing secret',
+					);
+				}
+
+				const data = staticData(this);
+				data.webhookId = webhook.id;
+				data.secret = secret;
+				data.webhookUrl = url;
+				return true;
+			},
+
+			/** Removes the webhook; one already gone (404) counts as removed. */
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const data = staticData(this);
+				if (data.webhookId) {
+					await dispatcherApiRequest.call(
+						this,
+						'DELETE',
+						`/webhooks/${encodeURIComponent(data.webhookId)}`,
+						undefined,
+						{ allowNotFound: true },
+					);
+				}
+				delete data.webhookId;
+				delete data.secret;
+				delete data.webhookUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const res = this.getResponseObject();
+		const reject = (status: number, code: string, message: string): IWebhookResponseData => {
+			res.status(status).json({ error: { code, message } });
+			return { noWebhookResponse: true };
+		};
+
+		const { secret } = staticData(this);
+		if (!secret) {
+			return reject(
+				401,
+				'not_registered',
+				'This trigger holds no signing secret; deactivate and activate the workflow again',
+			);
+		}
+
+		// n8n reads the body before calling the node; read it here if it did not.
+		if (req.rawBody === undefined && typeof req.readRawBody === 'function') await req.readRawBody();
+		const rawBody: Buffer = req.rawBody ?? Buffer.alloc(0);
+
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const toleranceSeconds =
+			typeof options.toleranceSeconds === 'number' && options.toleranceSeconds > 0
+				? options.toleranceSeconds
+				: DEFAULT_TOLERANCE_SECONDS;
+		const headers = this.getHeaderData();
+
+		const verdict = verifySignature('standard', {
+			headers,
+			body: rawBody,
+			secret,
+			toleranceSeconds,
+		});
+		if (!verdict.valid) return reject(401, verdict.reason, verdict.message);
+
+		let envelope: unknown;
+		try {
+			envelope = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			return reject(400, 'invalid_body', 'The body is not JSON');
+		}
+		if (!isEnvelope(envelope)) {
+			return reject(400, 'invalid_body', 'The body is not an event envelope {id, type, timestamp, data}');
+		}
+
+		const skip = (): IWebhookResponseData => {
+			res.status(200).json({ received: true, skipped: true });
+			return { noWebhookResponse: true };
+		};
+
+		const events = selectedEvents(this);
+		if (!events.some((pattern) => matchesEventPattern(pattern, envelope.type))) return skip();
+
+		const condition = String(this.getNodeParameter('condition', '') ?? '').trim();
+		if (condition) {
+			const compiled = compileCondition(this, condition);
+			let holds: boolean;
+			try {
+				holds = await evaluateCondition(compiled, envelope);
+			} catch (error) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The condition failed on event ${envelope.id}: ${(error as Error).message}`,
+				);
+			}
+			if (!holds) return skip();
+		}
+
+		const json: IDataObject = {
+			id: envelope.id,
+			type: envelope.type,
+			timestamp: envelope.timestamp,
+			data: envelope.data as IDataObject,
+		};
+		if (options.includeHeaders) json.headers = headers as IDataObject;
+		const item: INodeExecutionData = { json };
+
+		return { workflowData: [[item]] };
+	}
+}

@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { compileJsonata, renderTemplate } from '../../../core';
+import type { EventEnvelope, TemplateName } from '../../../core';
+
+/** How long one JSONata evaluation may run before it is abandoned. */
+const JSONATA_TIMEOUT_MS = 5000;
+
+type Compiled = ReturnType<typeof compileJsonata>;
+
+/** Compiled JSONata per source text, for one execution of the node. */
+export type JsonataCache = Map<string, Compiled>;
+
+function isEnvelopeLike(value: IDataObject): boolean {
+	return (
+		typeof value.type === 'string' &&
+		!!value.data &&
+		typeof value.data === 'object' &&
+		!Array.isArray(value.data)
+	);
+}
+
+/**
+ * The value to send for one item, from the chosen payload source:
+ * - `template`: the core's Slack / Teams / custom template rendered from the item as an event
+ *   envelope (what the MDM Event Trigger emits);
+ * - `jsonata`: a JSONata expression evaluated over the item's JSON;
+ * - `json`: the JSON body as given.
+ */
+export async function buildPayload(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	item: INodeExecutionData,
+	cache: JsonataCache,
+): Promise<unknown> {
+	const source = this.getNodeParameter('payloadSource', itemIndex, 'template') as string;
+
+	if (source === 'template') {
+		const template = this.getNodeParameter('template', itemIndex, 'custom') as TemplateName;
+		if (!isEnvelopeLike(item.json)) {
+			throw new NodeOperationError(this.getNode(), 'The item is not an event envelope', {
+				itemIndex,
+				description:
+					'Payload "From Template" needs items shaped like the MDM Event Trigger output ({id, type, timestamp, data}). Use JSONata or JSON for other items.',
+			});
+		}
+		return renderTemplate(template, item.json as unknown as EventEnvelope);
+	}
+
+	if (source === 'jsonata') {
+		const expression = String(this.getNodeParameter('jsonataExpression', itemIndex, '') ?? '').trim();
+		if (!expression) {
+			throw new NodeOperationError(this.getNode(), 'The JSONata expression is empty', { itemIndex });
+		}
+		let compiled = cache.get(expression);
+		if (!compiled) {
+			try {
+				compiled = compileJsonata(expression);
+			} catch (error) {
+				const position = (error as { position?: number }).position;
+				throw new NodeOperationError(
+					this.getNode(),
+					`The JSONata expression does not compile${position !== undefined ? ` (at position ${position})` : ''}: ${(error as Error).message}`,
+					{ itemIndex },
+				);
+			}
+			cache.set(expression, compiled);
+		}
+		let result: unknown;
+		try {
+			result = await compiled.evaluate(item.json, { timeoutMs: JSONATA_TIMEOUT_MS });
+		} catch (error) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The JSONata expression failed: ${(error as Error).message}`,
+				{ itemIndex },
+			);
+		}
+		if (result === undefined) {
+			throw new NodeOperationError(this.getNode(), 'The JSONata expression produced no value', {
+				itemIndex,
+				description: 'Check the field paths against the input item',
+			});
+		}
+		return result;
+	}
+
+	if (source === 'json') {
+		const body = this.getNodeParameter('jsonBody', itemIndex, '{}') as unknown;
+		if (typeof body !== 'string') return body;
+		try {
+			return JSON.parse(body) as unknown;
+		} catch (error) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The JSON body is not valid JSON: ${(error as Error).message}`,
+				{ itemIndex },
+			);
+		}
+	}
+
+	throw new NodeOperationError(this.getNode(), `Unknown payload source "${source}"`, { itemIndex });
+}

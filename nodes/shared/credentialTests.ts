@@ -1,0 +1,51 @@
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { signatureHeaders } from '../../core';
+
+/**
+ * Offline test of a Webhook Signing Secret credential (`testedBy` on the nodes that use it):
+ * the secret must be set, and for Standard Webhooks it must decode as a `whsec_` key, which is
+ * checked by signing a probe message with the core's scheme. Nothing leaves n8n.
+ */
+export async function webhookSigningSecretTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const scheme = String(credential.data?.scheme ?? 'standard');
+	const secret = String(credential.data?.secret ?? '');
+	if (!secret) return { status: 'Error', message: 'The secret is empty' };
+	if (scheme === 'standard') {
+		try {
+			signatureHeaders('standard', {
+				messageId: 'msg_credential_test',
+				timestamp: Math.floor(Date.now() / 1000),
+				body: '{}',
+				secrets: [secret],
+			});
+		} catch (error) {
+			return { status: 'Error', message: `Not a Standard Webhooks secret: ${(error as Error).message}` };
+		}
+	}
+	return { status: 'OK', message: `The secret can be used with the "${scheme}" scheme` };
+}
+
+/** Offline test of a Destination Auth credential: the fields its type needs are filled in. */
+export async function destinationAuthTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	if (data.authType === 'basic') {
+		if (!data.username) return { status: 'Error', message: 'Basic auth needs a username' };
+		return { status: 'OK', message: 'Basic auth credential is complete' };
+	}
+	if (data.authType === 'bearer') {
+		if (!data.token) return { status: 'Error', message: 'Bearer auth needs a token' };
+		return { status: 'OK', message: 'Bearer token credential is complete' };
+	}
+	return { status: 'Error', message: `Unknown auth type "${String(data.authType)}"` };
+}
