@@ -24,11 +24,11 @@ export type RefusalReason = 'scheme' | 'private_address' | 'unresolvable' | 'inv
 
 export class DestinationRefusedError extends Error {
 	override readonly name = 'DestinationRefusedError';
-	constructor(
-		readonly reason: RefusalReason,
-		message: string,
-	) {
+	readonly reason: RefusalReason;
+
+	constructor(reason: RefusalReason, message: string) {
 		super(message);
+		this.reason = reason;
 	}
 }
 

@@ -3,8 +3,8 @@
  * happens into an AttemptResult: the worker loop records it and never has to catch.
  */
 import { performance } from 'node:perf_hooks';
-import { isIP } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
+import { Agent } from 'undici';
 import type { OutboundRequest } from '../../core/types';
 import { DestinationRefusedError, type AddressGuard } from './addressGuard';
 
@@ -58,36 +58,24 @@ export class DeliveryHttpClient {
 	readonly #guard: AddressGuard;
 	readonly #agent: Agent;
 	readonly #maxResponseBytes: number;
+	#closing: Promise<void> | undefined;
 
 	constructor(options: DeliveryHttpClientOptions) {
 		this.#guard = options.guard;
 		this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-		// HTTP/1.1 only: one predictable pool of `connections` sockets per origin.
-		const connect = buildConnector({ lookup: this.#guard.lookup, timeout: CONNECT_TIMEOUT_MS, allowH2: false });
 		this.#agent = new Agent({
 			connections: options.connectionsPerOrigin ?? 16,
 			pipelining: 1,
+			// HTTP/1.1 only: one predictable pool of `connections` sockets per origin.
 			allowH2: false,
 			keepAliveTimeout: 10_000,
 			keepAliveMaxTimeout: 60_000,
 			// Backstops only: `send` sets both per request from the webhook's timeout.
 			headersTimeout: MAX_TIMEOUT_SECONDS * 1000,
 			bodyTimeout: MAX_TIMEOUT_SECONDS * 1000,
-			// Node skips `lookup` for IP literals, so those are checked here; every new connection
-			// passes this point, which is what catches DNS rebinding.
-			connect: (connectOptions, callback) => {
-				if (isIP(connectOptions.hostname) && !this.#guard.isAllowedAddress(connectOptions.hostname)) {
-					callback(
-						new DestinationRefusedError(
-							'private_address',
-							`resolves to a private address (${connectOptions.hostname})`,
-						),
-						null,
-					);
-					return;
-				}
-				connect(connectOptions, callback);
-			},
+			// Every new connection resolves through the guard, which is what catches DNS rebinding.
+			// Node skips `lookup` for IP literals; `send` refuses those before dispatching.
+			connect: { lookup: this.#guard.lookup, timeout: CONNECT_TIMEOUT_MS },
 		});
 	}
 
@@ -101,7 +89,8 @@ export class DeliveryHttpClient {
 		const seconds = timeoutSeconds > 0 ? Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS) : MAX_TIMEOUT_SECONDS;
 		const timeoutMessage = `timeout after ${seconds} s`;
 
-		// The scheme and literal addresses are checked again here: settings may have changed since save.
+		// The scheme and literal addresses are checked on every send: settings may have changed
+		// since the URL was saved, and literals never pass through the guard's `lookup`.
 		const refusal = this.#guard.checkUrlSyntax(req.url);
 		if (refusal !== null) return refusedResult(refusal, elapsed());
 
@@ -139,13 +128,18 @@ export class DeliveryHttpClient {
 					break;
 				}
 			}
-			return {
+			const result: AttemptResult = {
 				statusCode,
 				durationMs: elapsed(),
 				error: null,
 				response: truncateUtf8(Buffer.concat(kept), this.#maxResponseBytes),
 				retryAfterSeconds,
 			};
+			// undici frees a keep-alive socket one event-loop turn after the response ends (it checks
+			// that the server did not close it); waiting that turn lets the caller's next send reuse
+			// the socket instead of opening a second one.
+			await nextLoopTurn();
+			return result;
 		} catch (error) {
 			if (findRefusal(error)) return refusedResult(findRefusal(error)?.message ?? '', elapsed());
 			const timedOut = controller.signal.aborted || isTimeoutCode(errorCode(error));
@@ -162,8 +156,10 @@ export class DeliveryHttpClient {
 		}
 	}
 
+	/** Closes every pooled connection once in-flight requests finish; calling it again is harmless. */
 	close(): Promise<void> {
-		return this.#agent.close();
+		this.#closing ??= this.#agent.close();
+		return this.#closing;
 	}
 }
 

@@ -1,0 +1,26 @@
+/** JSON Schema of an event posted to `POST /v1/events`. */
+import { EVENT_ID_PATTERN } from '../../../core';
+import type { JsonObject, JsonSchema } from '../../../core/types';
+
+export const eventIngestSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: ['type', 'data'],
+	properties: {
+		type: { type: 'string', minLength: 1, maxLength: 100, description: 'A type from `GET /v1/event-types`.' },
+		data: { type: 'object', description: 'Validated against the type\'s JSON Schema; `device.id` is always required.' },
+		id: {
+			type: 'string',
+			pattern: EVENT_ID_PATTERN,
+			description: 'Idempotency key: a repeated id is not delivered twice. Generated (`evt_…`) when absent.',
+		},
+		timestamp: { type: 'string', format: 'date-time', description: 'When it happened; defaults to now.' },
+	},
+};
+
+export interface EventIngestBody {
+	type: string;
+	data: JsonObject;
+	id?: string;
+	timestamp?: string;
+}

@@ -1,0 +1,75 @@
+/** JSON Schemas of alert profile bodies. */
+import type { JsonSchema } from '../../../core/types';
+
+const profileProperties: Record<string, JsonSchema> = {
+	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
+	description: { type: 'string', maxLength: 512 },
+	events: {
+		type: 'array',
+		minItems: 1,
+		maxItems: 100,
+		uniqueItems: true,
+		items: { type: 'string', minLength: 1, maxLength: 100 },
+		description: 'Event types or wildcards (`device.*`) this profile routes.',
+	},
+	condition: {
+		type: ['string', 'null'],
+		maxLength: 4096,
+		description: 'JSONata over the event envelope; the profile sends when the result is truthy.',
+	},
+	webhookIds: {
+		type: 'array',
+		minItems: 1,
+		maxItems: 50,
+		uniqueItems: true,
+		items: { type: 'string', minLength: 1 },
+	},
+	payload: {
+		type: ['string', 'null'],
+		maxLength: 16384,
+		description: 'JSONata that builds the body from the event, replacing the template.',
+	},
+	enabled: { type: 'boolean' },
+};
+
+export const profileCreateSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: ['name', 'events', 'webhookIds'],
+	properties: {
+		...profileProperties,
+		description: { ...profileProperties.description, default: '' },
+		condition: { ...profileProperties.condition, default: null },
+		payload: { ...profileProperties.payload, default: null },
+		enabled: { ...profileProperties.enabled, default: true },
+	},
+};
+
+export const profileUpdateSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	minProperties: 1,
+	properties: profileProperties,
+};
+
+export const previewQuerySchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: ['event', 'webhookId'],
+	properties: {
+		event: { type: 'string', minLength: 1 },
+		webhookId: { type: 'string', minLength: 1 },
+	},
+};
+
+export interface ProfileCreateBody {
+	name: string;
+	description: string;
+	events: string[];
+	condition: string | null;
+	webhookIds: string[];
+	payload: string | null;
+	enabled: boolean;
+}
+
+export type ProfileUpdateBody = Partial<ProfileCreateBody>;

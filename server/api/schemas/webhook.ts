@@ -1,0 +1,142 @@
+/** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
+import type { JsonSchema } from '../../../core/types';
+
+const auth: JsonSchema = {
+	type: 'object',
+	description: 'How the dispatcher authenticates to the destination. Answers show it masked.',
+	discriminator: { propertyName: 'type' },
+	required: ['type'],
+	oneOf: [
+		{
+			type: 'object',
+			additionalProperties: false,
+			required: ['type'],
+			properties: { type: { const: 'none' } },
+		},
+		{
+			type: 'object',
+			additionalProperties: false,
+			required: ['type', 'username', 'password'],
+			properties: {
+				type: { const: 'basic' },
+				username: { type: 'string', minLength: 1, maxLength: 256 },
+				password: { type: 'string', minLength: 1, maxLength: 1024 },
+			},
+		},
+		{
+			type: 'object',
+			additionalProperties: false,
+			required: ['type', 'token'],
+			properties: {
+				type: { const: 'bearer' },
+				token: { type: 'string', minLength: 1, maxLength: 4096 },
+			},
+		},
+	],
+};
+
+const signing: JsonSchema = {
+	type: 'object',
+	description:
+		'Signature scheme. A `whsec_` secret is generated when none is given; it is shown in full only in the create answer and by secret rotation.',
+	additionalProperties: false,
+	required: ['scheme'],
+	properties: {
+		scheme: { enum: ['standard', 'scalefusion', 'mender', 'none'] },
+		secret: { type: 'string', minLength: 8, maxLength: 256 },
+	},
+};
+
+/** Field rules shared by create and update. */
+const webhookProperties: Record<string, JsonSchema> = {
+	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
+	description: { type: 'string', maxLength: 512 },
+	template: { enum: ['slack', 'teams', 'custom'], description: 'Body template when no profile payload applies.' },
+	url: {
+		type: 'string',
+		minLength: 1,
+		maxLength: 512,
+		description: 'https destination; private, loopback and metadata addresses are refused.',
+	},
+	method: { enum: ['POST', 'PUT', 'PATCH'] },
+	timeoutSeconds: { type: 'integer', minimum: 0, maximum: 60, description: '0 = no timeout of its own (capped at 60 s).' },
+	enabled: { type: 'boolean', description: 'false pauses deliveries; they wait and go out when enabled again.' },
+	auth,
+	signing,
+	headers: {
+		type: 'object',
+		maxProperties: 32,
+		additionalProperties: { type: 'string', maxLength: 2048 },
+		description: 'Custom headers; hop-by-hop, host, content-length and signature headers are refused.',
+	},
+	events: {
+		type: 'array',
+		maxItems: 100,
+		uniqueItems: true,
+		items: { type: 'string', minLength: 1, maxLength: 100 },
+		description: 'Event types subscribed directly; wildcards such as `device.*` or `*`.',
+	},
+	rateLimitPerSecond: {
+		type: ['number', 'null'],
+		exclusiveMinimum: 0,
+		maximum: 1000,
+		description: 'Deliveries per second at most; default 1 for slack, 4 for teams, none for custom.',
+	},
+};
+
+export const webhookCreateSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: ['name', 'url'],
+	properties: {
+		...webhookProperties,
+		description: { ...webhookProperties.description, default: '' },
+		template: { ...webhookProperties.template, default: 'custom' },
+		method: { ...webhookProperties.method, default: 'POST' },
+		timeoutSeconds: { ...webhookProperties.timeoutSeconds, default: 30 },
+		enabled: { ...webhookProperties.enabled, default: true },
+		auth: { ...auth, default: { type: 'none' } },
+		signing: { ...signing, default: { scheme: 'standard' } },
+		headers: { ...webhookProperties.headers, default: {} },
+		events: { ...webhookProperties.events, default: [] },
+	},
+};
+
+export const webhookUpdateSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	minProperties: 1,
+	properties: webhookProperties,
+};
+
+export const webhookTestSchema: JsonSchema = webhookCreateSchema;
+
+export const secretRotateSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	properties: { secret: { type: 'string', minLength: 8, maxLength: 256 } },
+};
+
+export const mockEventSchema: JsonSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: ['type'],
+	properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
+};
+
+export interface WebhookCreateBody {
+	name: string;
+	description: string;
+	template: 'slack' | 'teams' | 'custom';
+	url: string;
+	method: 'POST' | 'PUT' | 'PATCH';
+	timeoutSeconds: number;
+	enabled: boolean;
+	auth: import('../../../core/types').DestinationAuth;
+	signing: { scheme: import('../../../core/types').SigningSchemeName; secret?: string };
+	headers: Record<string, string>;
+	events: string[];
+	rateLimitPerSecond?: number | null;
+}
+
+export type WebhookUpdateBody = Partial<WebhookCreateBody>;

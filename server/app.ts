@@ -1,0 +1,44 @@
+/** The HTTP surface: `/healthz` and `/openapi.json` open, everything under `/v1` behind the API key. */
+import express, { type Express } from 'express';
+import { deliveriesRouter } from './api/v1/deliveries';
+import { eventTypesRouter } from './api/v1/eventTypes';
+import { eventsRouter } from './api/v1/events';
+import { profilesRouter } from './api/v1/profiles';
+import { webhooksRouter } from './api/v1/webhooks';
+import type { DispatcherContext } from './context';
+import { requireApiKey } from './http/auth';
+import { ApiError, errorHandler } from './http/errors';
+import { buildOpenApiDocument } from './openapi';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(context: DispatcherContext): Express {
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('etag', false);
+	app.set('query parser', 'simple');
+
+	app.get('/healthz', (_request, response) => {
+		response.json({ status: 'ok' });
+	});
+	const openApi = buildOpenApiDocument();
+	app.get('/openapi.json', (_request, response) => {
+		response.json(openApi);
+	});
+
+	const v1 = express.Router();
+	v1.use(requireApiKey(context.apiKeyHash));
+	v1.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
+	v1.use(eventTypesRouter());
+	v1.use(eventsRouter(context));
+	v1.use(webhooksRouter(context));
+	v1.use(profilesRouter(context));
+	v1.use(deliveriesRouter(context));
+	app.use('/v1', v1);
+
+	app.use((request, _response, next) => {
+		next(new ApiError(404, 'not_found', `no route for ${request.method} ${request.path}`));
+	});
+	app.use(errorHandler);
+	return app;
+}

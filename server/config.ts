@@ -1,0 +1,62 @@
+/** Dispatcher settings, read once from the environment (see README and SPEC "Start and settings"). */
+import path from 'node:path';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseRetrySchedule } from './delivery/retryPolicy';
+
+export interface DispatcherSettings {
+	host: string;
+	port: number;
+	/** Path of the lowdb file; journal and log archive sit beside it. */
+	dataFile: string;
+	/** Admin API key given by the operator; when null one is generated on first start. */
+	apiKey: string | null;
+	allowHttp: boolean;
+	allowedCidrs: string[];
+	retryScheduleSeconds: number[];
+	logRetentionDays: number;
+	/** fdatasync every group commit; only tests turn it off. */
+	syncWrites: boolean;
+}
+
+export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> = {
+	host: '127.0.0.1',
+	port: 8787,
+	allowHttp: false,
+	allowedCidrs: [],
+	retryScheduleSeconds: [...DEFAULT_RETRY_SCHEDULE_SECONDS],
+	logRetentionDays: 30,
+	syncWrites: true,
+};
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): DispatcherSettings {
+	return {
+		host: env.HOST ?? DEFAULT_SETTINGS.host,
+		port: parseInteger('PORT', env.PORT, DEFAULT_SETTINGS.port, 0, 65535),
+		dataFile: path.resolve(env.DISPATCHER_DATA ?? './data/dispatcher.json'),
+		apiKey: env.DISPATCHER_API_KEY && env.DISPATCHER_API_KEY.length > 0 ? env.DISPATCHER_API_KEY : null,
+		allowHttp: env.DISPATCHER_ALLOW_HTTP === 'true',
+		allowedCidrs: (env.DISPATCHER_ALLOWED_CIDRS ?? '')
+			.split(',')
+			.map((cidr) => cidr.trim())
+			.filter((cidr) => cidr.length > 0),
+		retryScheduleSeconds: env.DISPATCHER_RETRY_SCHEDULE
+			? parseRetrySchedule(env.DISPATCHER_RETRY_SCHEDULE)
+			: [...DEFAULT_SETTINGS.retryScheduleSeconds],
+		logRetentionDays: parseInteger(
+			'DISPATCHER_LOG_RETENTION_DAYS',
+			env.DISPATCHER_LOG_RETENTION_DAYS,
+			DEFAULT_SETTINGS.logRetentionDays,
+			1,
+			3650,
+		),
+		syncWrites: env.DISPATCHER_SYNC_WRITES !== 'false',
+	};
+}
+
+function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+	if (value === undefined || value === '') return fallback;
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+		throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+	}
+	return parsed;
+}

@@ -1,0 +1,20 @@
+/** The parts of a running dispatcher that request handlers use. */
+import type { AddressGuard } from './delivery/addressGuard';
+import type { DeliveryHttpClient } from './delivery/httpClient';
+import type { DeliveryWorker } from './delivery/worker';
+import type { EventService } from './services/eventService';
+import type { ProfileService } from './services/profileService';
+import type { WebhookService } from './services/webhookService';
+import type { Store } from './store/types';
+
+export interface DispatcherContext {
+	store: Store;
+	guard: AddressGuard;
+	client: DeliveryHttpClient;
+	worker: DeliveryWorker;
+	webhooks: WebhookService;
+	profiles: ProfileService;
+	events: EventService;
+	/** sha256 of the admin API key. */
+	apiKeyHash: () => string;
+}

@@ -1,0 +1,119 @@
+/**
+ * Starting and stopping a dispatcher: store, worker, HTTP server, retention. `main.ts` calls this
+ * with settings from the environment; tests and the node pack's tests call it directly.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { DEFAULT_SETTINGS, type DispatcherSettings } from './config';
+import type { DispatcherContext } from './context';
+import { AddressGuard, type HostResolver } from './delivery/addressGuard';
+import { DeliveryHttpClient } from './delivery/httpClient';
+import { DeliveryWorker } from './delivery/worker';
+import { hashApiKey } from './http/auth';
+import { EventService } from './services/eventService';
+import { ProfileService } from './services/profileService';
+import { WebhookService } from './services/webhookService';
+import { LowdbStore } from './store/lowdb/LowdbStore';
+
+export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
+	dataFile: string;
+	/** When absent, the stored key stays; on a first start one is generated (see `generatedApiKey`). */
+	apiKey?: string | null;
+	/** Bytes of journal before compaction (tests use small values). */
+	compactAfterBytes?: number;
+	/** How destination hostnames resolve (default: the system resolver). */
+	resolver?: HostResolver;
+}
+
+export interface RunningDispatcher {
+	baseUrl: string;
+	port: number;
+	/** Set only when this start generated the admin key: print it once, it is not stored. */
+	generatedApiKey: string | null;
+	context: DispatcherContext;
+	close(): Promise<void>;
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
+	const { resolver: _resolver, compactAfterBytes: _compact, ...rest } = options;
+	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
+	const store = new LowdbStore({
+		file: options.dataFile,
+		sync: settings.syncWrites,
+		compactAfterBytes: options.compactAfterBytes,
+	});
+	await store.open();
+
+	let generatedApiKey: string | null = null;
+	const meta = store.getMeta();
+	if (options.apiKey) {
+		const hash = hashApiKey(options.apiKey);
+		if (meta.apiKeyHash !== hash) await store.setMeta({ ...meta, apiKeyHash: hash });
+	} else if (!meta.apiKeyHash) {
+		generatedApiKey = `mdk_${randomBytes(24).toString('base64url')}`;
+		await store.setMeta({ ...meta, apiKeyHash: hashApiKey(generatedApiKey) });
+	}
+
+	const retentionMs = settings.logRetentionDays * 24 * 60 * 60 * 1000;
+	const prune = () => store.prune(new Date(Date.now() - retentionMs).toISOString());
+	await prune();
+
+	const guard = new AddressGuard({
+		allowHttp: settings.allowHttp,
+		allowedCidrs: settings.allowedCidrs,
+		resolver: options.resolver,
+	});
+	const client = new DeliveryHttpClient({ guard });
+	const worker = new DeliveryWorker({ store, client, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const context: DispatcherContext = {
+		store,
+		guard,
+		client,
+		worker,
+		webhooks: new WebhookService(store, guard, worker),
+		profiles: new ProfileService(store),
+		events: new EventService(store, worker),
+		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
+	};
+	worker.start();
+
+	const server = createApp(context).listen(settings.port, settings.host);
+	await new Promise<void>((resolve, reject) => {
+		server.once('listening', resolve);
+		server.once('error', reject);
+	});
+	server.keepAliveTimeout = 65_000;
+	const pruneTimer = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
+	pruneTimer.unref();
+
+	const { port } = server.address() as AddressInfo;
+	const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+	return {
+		baseUrl: `http://${host}:${port}`,
+		port,
+		generatedApiKey,
+		context,
+		async close() {
+			clearInterval(pruneTimer);
+			await closeServer(server);
+			await worker.stop();
+			await client.close();
+			await store.close();
+		},
+	};
+}
+
+function closeServer(server: Server): Promise<void> {
+	return new Promise((resolve) => {
+		server.close(() => resolve());
+		server.closeIdleConnections();
+	});
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,36 @@
+/** `npm start`: the dispatcher with settings from the environment. */
+import { settingsFromEnv } from './config';
+import { startDispatcher } from './index';
+
+async function main(): Promise<void> {
+	const settings = settingsFromEnv();
+	const dispatcher = await startDispatcher(settings);
+	console.log(`MDM webhook dispatcher listening on ${dispatcher.baseUrl} (data: ${settings.dataFile})`);
+	if (dispatcher.generatedApiKey) {
+		console.log('');
+		console.log('Generated admin API key (shown once, only its hash is stored):');
+		console.log(`  ${dispatcher.generatedApiKey}`);
+		console.log('Set DISPATCHER_API_KEY to choose your own.');
+		console.log('');
+	}
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`${signal}: finishing in-flight deliveries and compacting the store…`);
+		dispatcher.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error(error);
+				process.exit(1);
+			},
+		);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+	console.error(`dispatcher failed to start: ${(error as Error).message}`);
+	process.exit(1);
+});

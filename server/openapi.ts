@@ -1,0 +1,225 @@
+/**
+ * The OpenAPI 3.1 document, built from the same JSON Schemas that validate requests, so the
+ * document cannot drift from what the server accepts. Served at `GET /openapi.json`;
+ * `docs/openapi.json` is a copy written by `npm run docs:openapi`.
+ */
+import { ENVELOPE_SCHEMA, PACKAGE_VERSION } from '../core';
+import type { JsonSchema } from '../core/types';
+import { bulkRetrySchema, deliveryListQuerySchema, deliverySummaryQuerySchema } from './api/schemas/delivery';
+import { eventIngestSchema } from './api/schemas/event';
+import { previewQuerySchema, profileCreateSchema, profileUpdateSchema } from './api/schemas/profile';
+import { mockEventSchema, secretRotateSchema, webhookCreateSchema, webhookUpdateSchema } from './api/schemas/webhook';
+
+type Operation = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
+const answer = (description: string, schema?: JsonSchema) => ({ description, ...(schema ? json(schema) : {}) });
+const errors = {
+	'400': answer('Malformed JSON or query', ref('Error')),
+	'401': answer('Missing or invalid API key', ref('Error')),
+	'413': answer('Body over 1 MiB', ref('Error')),
+	'422': answer('A field is invalid; `details` names each field and why', ref('Error')),
+};
+const idParam = (what: string) => ({ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: `${what} id` });
+
+function queryParameters(schema: JsonSchema): Operation[] {
+	const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+	const required = new Set((schema.required ?? []) as string[]);
+	return Object.entries(properties).map(([name, property]) => ({
+		name,
+		in: 'query',
+		required: required.has(name),
+		schema: property,
+	}));
+}
+
+const errorSchema: JsonSchema = {
+	type: 'object',
+	required: ['error'],
+	properties: {
+		error: {
+			type: 'object',
+			required: ['code', 'message'],
+			properties: {
+				code: { type: 'string', examples: ['validation_failed', 'not_found', 'webhook_in_use', 'unauthorized'] },
+				message: { type: 'string' },
+				details: {
+					type: 'array',
+					items: {
+						type: 'object',
+						properties: { path: { type: 'string', description: 'JSON Pointer' }, message: { type: 'string' } },
+					},
+				},
+			},
+		},
+	},
+};
+
+const deliverySchema: JsonSchema = {
+	type: 'object',
+	properties: {
+		id: { type: 'string', description: 'Request id, sent as `webhook-id`, stable across retries' },
+		eventId: { type: 'string' },
+		eventType: { type: 'string' },
+		webhookId: { type: 'string' },
+		profileId: { type: ['string', 'null'] },
+		status: { enum: ['pending', 'succeeded', 'failed'] },
+		responseCode: { type: ['integer', 'null'] },
+		attemptCount: { type: 'integer' },
+		createdAt: { type: 'string', format: 'date-time' },
+		lastAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+		nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+	},
+};
+
+const deliveryDetailSchema: JsonSchema = {
+	allOf: [
+		deliverySchema,
+		{
+			type: 'object',
+			properties: {
+				request: {
+					type: ['object', 'null'],
+					description: 'The last request sent, credentials masked',
+					properties: { method: { type: 'string' }, url: { type: 'string' }, headers: { type: 'object' }, body: { type: 'string' } },
+				},
+				attempts: {
+					type: 'array',
+					items: {
+						type: 'object',
+						properties: {
+							at: { type: 'string', format: 'date-time' },
+							statusCode: { type: ['integer', 'null'] },
+							durationMs: { type: 'number' },
+							error: { type: ['string', 'null'] },
+							response: { type: ['string', 'null'], description: 'At most 4 KiB' },
+						},
+					},
+				},
+			},
+		},
+	],
+};
+
+const testResultSchema: JsonSchema = {
+	type: 'object',
+	properties: {
+		ok: { type: 'boolean' },
+		statusCode: { type: ['integer', 'null'] },
+		durationMs: { type: 'number' },
+		response: { type: ['string', 'null'] },
+		error: { type: ['string', 'null'] },
+	},
+};
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'MDM webhook dispatcher',
+			version: PACKAGE_VERSION,
+			description:
+				'Takes MDM device events in and delivers them signed, with retries, to Slack, Teams and custom endpoints. Every `/v1` call needs `Authorization: Bearer <key>`.',
+		},
+		servers: [{ url: 'http://127.0.0.1:8787' }],
+		security: [{ apiKey: [] }],
+		components: {
+			securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+			schemas: {
+				Error: errorSchema,
+				EventEnvelope: ENVELOPE_SCHEMA,
+				EventIngest: eventIngestSchema,
+				WebhookCreate: webhookCreateSchema,
+				WebhookUpdate: webhookUpdateSchema,
+				ProfileCreate: profileCreateSchema,
+				ProfileUpdate: profileUpdateSchema,
+				Delivery: deliverySchema,
+				DeliveryDetail: deliveryDetailSchema,
+				TestResult: testResultSchema,
+			},
+		},
+		paths: {
+			'/healthz': { get: { summary: 'Liveness (no key needed)', security: [], responses: { '200': answer('Up') } } },
+			'/v1/event-types': {
+				get: { summary: 'The event catalog: type, category, description, JSON Schema, sample', responses: { '200': answer('Catalog'), ...errors } },
+			},
+			'/v1/events': {
+				post: {
+					summary: 'Ingest an event; answered once it and its deliveries are on disk',
+					requestBody: json(ref('EventIngest')),
+					responses: {
+						'202': answer('Accepted and stored; `deliveries` lists what will be sent'),
+						'200': answer('A repeated `id`: the first answer, nothing sent again'),
+						...errors,
+					},
+				},
+			},
+			'/v1/webhooks': {
+				post: {
+					summary: 'Create a webhook; the signing secret is shown in full only in this answer',
+					parameters: [{ name: 'test', in: 'query', schema: { enum: ['true', 'false'] }, description: 'Send a webhook.test first and save only on a 2xx' }],
+					requestBody: json(ref('WebhookCreate')),
+					responses: { '201': answer('Created'), ...errors, '422': answer('Invalid field, or the test send failed (`code: webhook_test_failed`, `test`)', ref('Error')) },
+				},
+				get: { summary: 'List webhooks (secrets masked)', responses: { '200': answer('Webhooks'), ...errors } },
+			},
+			'/v1/webhooks/test': {
+				post: { summary: 'Send a webhook.test with an unsaved config (not logged)', requestBody: json(ref('WebhookCreate')), responses: { '200': answer('Result', ref('TestResult')), ...errors } },
+			},
+			'/v1/webhooks/{id}': {
+				parameters: [idParam('Webhook')],
+				get: { summary: 'One webhook (secrets masked)', responses: { '200': answer('Webhook'), '404': answer('Not found', ref('Error')), ...errors } },
+				patch: { summary: 'Change fields; `enabled:false` pauses deliveries without losing them', requestBody: json(ref('WebhookUpdate')), responses: { '200': answer('Updated'), ...errors } },
+				delete: { summary: 'Delete; 409 `webhook_in_use` while a profile links it', responses: { '204': answer('Deleted'), '409': answer('Linked by profiles', ref('Error')), ...errors } },
+			},
+			'/v1/webhooks/{id}/test': {
+				parameters: [idParam('Webhook')],
+				post: { summary: 'Send a webhook.test (not logged)', responses: { '200': answer('Result', ref('TestResult')), ...errors } },
+			},
+			'/v1/webhooks/{id}/mock': {
+				parameters: [idParam('Webhook')],
+				post: { summary: "Send a type's sample event (not logged)", requestBody: json(mockEventSchema), responses: { '200': answer('Result', ref('TestResult')), ...errors } },
+			},
+			'/v1/webhooks/{id}/secret/rotate': {
+				parameters: [idParam('Webhook')],
+				post: { summary: 'New secret (shown once); the old one keeps signing for 24 h', requestBody: json(secretRotateSchema), responses: { '200': answer('Webhook with the new secret'), ...errors } },
+			},
+			'/v1/profiles': {
+				post: { summary: 'Create an alert profile', requestBody: json(ref('ProfileCreate')), responses: { '201': answer('Created'), ...errors } },
+				get: { summary: 'List alert profiles', responses: { '200': answer('Profiles'), ...errors } },
+			},
+			'/v1/profiles/{id}': {
+				parameters: [idParam('Profile')],
+				get: { summary: 'One alert profile', responses: { '200': answer('Profile'), ...errors } },
+				patch: { summary: 'Change fields', requestBody: json(ref('ProfileUpdate')), responses: { '200': answer('Updated'), ...errors } },
+				delete: { summary: 'Delete', responses: { '204': answer('Deleted'), ...errors } },
+			},
+			'/v1/profiles/{id}/preview': {
+				parameters: [idParam('Profile'), ...queryParameters(previewQuerySchema)],
+				get: { summary: "The exact request this profile would send for a type's sample (secrets masked)", responses: { '200': answer('{method, url, headers, body}'), ...errors } },
+			},
+			'/v1/deliveries': {
+				get: {
+					summary: 'Delivery log, newest first',
+					parameters: queryParameters(deliveryListQuerySchema),
+					responses: { '200': answer('`{data: Delivery[], nextCursor}`'), ...errors },
+				},
+			},
+			'/v1/deliveries/summary': {
+				get: { summary: 'Counts by status', parameters: queryParameters(deliverySummaryQuerySchema), responses: { '200': answer('`{total, succeeded, failed, pending}`'), ...errors } },
+			},
+			'/v1/deliveries/{id}': {
+				parameters: [idParam('Delivery')],
+				get: { summary: 'One delivery with the request sent and every attempt', responses: { '200': answer('Delivery', ref('DeliveryDetail')), ...errors } },
+			},
+			'/v1/deliveries/{id}/retry': {
+				parameters: [idParam('Delivery')],
+				post: { summary: 'Re-queue a finished delivery', responses: { '202': answer('Re-queued'), '409': answer('Already pending', ref('Error')), ...errors } },
+			},
+			'/v1/deliveries/retry': {
+				post: { summary: 'Bulk replay: re-queue finished deliveries matching a filter', requestBody: json(bulkRetrySchema), responses: { '202': answer('`{requeued, ids}`'), ...errors } },
+			},
+		},
+	};
+}

@@ -1,0 +1,153 @@
+/**
+ * Deliveries in creation order, with the queries the log API needs: filters, newest-first pages
+ * with an opaque cursor, and a summary. Shared by stores that keep the log in memory.
+ */
+import type {
+	DeliveryFilter,
+	DeliveryPage,
+	DeliveryRecord,
+	DeliveryStatus,
+	DeliverySummary,
+} from './types';
+
+export class DeliveryIndex {
+	private readonly byId = new Map<string, DeliveryRecord>();
+	/** Creation order; `sequence` of each entry increases along the array. */
+	private ordered: DeliveryRecord[] = [];
+	private readonly sequence = new Map<string, number>();
+	private readonly pendingIds = new Set<string>();
+	private nextSequence = 0;
+
+	get size(): number {
+		return this.byId.size;
+	}
+
+	get(id: string): DeliveryRecord | undefined {
+		return this.byId.get(id);
+	}
+
+	/** Adds a delivery, or replaces the stored one with the same id (a later record wins). */
+	upsert(delivery: DeliveryRecord): void {
+		const known = this.byId.get(delivery.id);
+		this.byId.set(delivery.id, delivery);
+		if (known) {
+			const position = this.positionOf(delivery.id);
+			if (position >= 0) this.ordered[position] = delivery;
+		} else {
+			this.sequence.set(delivery.id, this.nextSequence++);
+			this.ordered.push(delivery);
+		}
+		this.trackStatus(delivery);
+	}
+
+	setStatus(delivery: DeliveryRecord, status: DeliveryStatus): void {
+		delivery.status = status;
+		this.trackStatus(delivery);
+	}
+
+	/** After bulk loading from several files: order by creation time once. */
+	sortByCreation(): void {
+		this.ordered.sort((a, b) =>
+			a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+		);
+		this.nextSequence = 0;
+		for (const delivery of this.ordered) this.sequence.set(delivery.id, this.nextSequence++);
+	}
+
+	/** The queue: pending deliveries, oldest first. */
+	pending(): DeliveryRecord[] {
+		const list: DeliveryRecord[] = [];
+		for (const id of this.pendingIds) {
+			const delivery = this.byId.get(id);
+			if (delivery) list.push(delivery);
+		}
+		return list.sort((a, b) => (this.sequence.get(a.id) ?? 0) - (this.sequence.get(b.id) ?? 0));
+	}
+
+	query(filter: DeliveryFilter, limit: number, cursor: string | null): DeliveryPage {
+		let start = this.ordered.length - 1;
+		if (cursor !== null) {
+			const position = this.positionOf(decodeCursor(cursor));
+			start = position >= 0 ? position - 1 : -1;
+		}
+		const data: DeliveryRecord[] = [];
+		if (filter.requestId !== undefined) {
+			const one = this.byId.get(filter.requestId);
+			if (one && cursor === null && matches(one, filter)) data.push(one);
+			return { data, nextCursor: null };
+		}
+		for (let i = start; i >= 0; i--) {
+			const delivery = this.ordered[i];
+			if (!matches(delivery, filter)) continue;
+			if (data.length === limit) {
+				return { data, nextCursor: encodeCursor(data[data.length - 1].id) };
+			}
+			data.push(delivery);
+		}
+		return { data, nextCursor: null };
+	}
+
+	summarize(filter: DeliveryFilter): DeliverySummary {
+		const summary: DeliverySummary = { total: 0, succeeded: 0, failed: 0, pending: 0 };
+		for (const delivery of this.ordered) {
+			if (!matches(delivery, filter)) continue;
+			summary.total++;
+			summary[delivery.status]++;
+		}
+		return summary;
+	}
+
+	/** Drops finished deliveries created before `before`; pending ones are never dropped. */
+	removeFinishedBefore(before: string): DeliveryRecord[] {
+		const removed: DeliveryRecord[] = [];
+		this.ordered = this.ordered.filter((delivery) => {
+			if (delivery.status === 'pending' || delivery.createdAt >= before) return true;
+			removed.push(delivery);
+			this.byId.delete(delivery.id);
+			this.sequence.delete(delivery.id);
+			return false;
+		});
+		return removed;
+	}
+
+	private trackStatus(delivery: DeliveryRecord): void {
+		if (delivery.status === 'pending') this.pendingIds.add(delivery.id);
+		else this.pendingIds.delete(delivery.id);
+	}
+
+	/** Binary search by sequence number. */
+	private positionOf(id: string): number {
+		const target = this.sequence.get(id);
+		if (target === undefined) return -1;
+		let low = 0;
+		let high = this.ordered.length - 1;
+		while (low <= high) {
+			const middle = (low + high) >> 1;
+			const value = this.sequence.get(this.ordered[middle].id) ?? -1;
+			if (value === target) return middle;
+			if (value < target) low = middle + 1;
+			else high = middle - 1;
+		}
+		return -1;
+	}
+}
+
+function matches(delivery: DeliveryRecord, filter: DeliveryFilter): boolean {
+	if (filter.webhookId !== undefined && delivery.webhookId !== filter.webhookId) return false;
+	if (filter.profileId !== undefined && delivery.profileId !== filter.profileId) return false;
+	if (filter.eventType !== undefined && delivery.eventType !== filter.eventType) return false;
+	if (filter.status !== undefined && delivery.status !== filter.status) return false;
+	if (filter.responseCode !== undefined && delivery.responseCode !== filter.responseCode) return false;
+	if (filter.requestId !== undefined && delivery.id !== filter.requestId) return false;
+	if (filter.from !== undefined && delivery.createdAt < filter.from) return false;
+	if (filter.to !== undefined && delivery.createdAt > filter.to) return false;
+	return true;
+}
+
+function encodeCursor(id: string): string {
+	return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+	return Buffer.from(cursor, 'base64url').toString('utf8');
+}

@@ -1,0 +1,335 @@
+/**
+ * The embedded default store. Everything lives in memory and is made durable in three files:
+ *  - `<data>`: the lowdb snapshot (config + hot state), rewritten only at compaction;
+ *  - `<data>.journal.<generation>`: an append-only, group-committed log of every operation since;
+ *  - `<data>.logs/<day>.jsonl`: the archive of finished deliveries and their events.
+ * Every mutation goes through `apply`, both live and when a journal is replayed after a crash, so
+ * the two cannot drift apart.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DeliveryIndex } from '../deliveryIndex';
+import type {
+	AttemptUpdate,
+	DeliveryFilter,
+	DeliveryPage,
+	DeliveryRecord,
+	DeliverySummary,
+	EventRecord,
+	ProfileRecord,
+	Store,
+	StoreMeta,
+	WebhookRecord,
+} from '../types';
+import { Archive } from './archive';
+import { Journal } from './journal';
+import { Snapshot, type SnapshotData } from './snapshot';
+
+type Operation =
+	| { op: 'meta'; meta: StoreMeta }
+	| { op: 'webhook'; record: WebhookRecord }
+	| { op: 'webhook-delete'; id: string }
+	| { op: 'profile'; record: ProfileRecord }
+	| { op: 'profile-delete'; id: string }
+	| { op: 'event'; event: EventRecord; deliveries: DeliveryRecord[] }
+	| { op: 'attempt'; update: AttemptUpdate }
+	| { op: 'requeue'; ids: string[]; at: string };
+
+export interface LowdbStoreOptions {
+	/** Path of the lowdb snapshot; the journal and the archive sit beside it. */
+	file: string;
+	/** Compact once the journal holds this many bytes. */
+	compactAfterBytes?: number;
+	/** fdatasync each group commit (turn off only for throwaway tests). */
+	sync?: boolean;
+}
+
+const JOURNAL_FILE = /\.journal\.(\d+)$/;
+
+export class LowdbStore implements Store {
+	private meta: StoreMeta = { apiKeyHash: null };
+	private readonly webhooks = new Map<string, WebhookRecord>();
+	private readonly profiles = new Map<string, ProfileRecord>();
+	private readonly events = new Map<string, EventRecord>();
+	private readonly deliveries = new DeliveryIndex();
+	/** Finished since the last compaction: go to the archive at the next one. */
+	private readonly finishedSinceCompaction = new Set<string>();
+	/** Events not in the archive yet (the snapshot or the journal holds them). */
+	private readonly eventsOutsideArchive = new Set<string>();
+
+	private readonly snapshot: Snapshot;
+	private readonly archive: Archive;
+	private journal: Journal | null = null;
+	private generation = 0;
+	private compacting: Promise<void> | null = null;
+	private readonly compactAfterBytes: number;
+	private readonly sync: boolean;
+
+	constructor(private readonly options: LowdbStoreOptions) {
+		this.snapshot = new Snapshot(options.file);
+		this.sync = options.sync ?? true;
+		this.archive = new Archive(`${options.file}.logs`, this.sync);
+		this.compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
+	}
+
+	async open(): Promise<void> {
+		await fs.mkdir(path.dirname(this.options.file), { recursive: true });
+		const archived = await this.archive.load();
+		for (const event of archived.events) this.events.set(event.id, event);
+		for (const delivery of archived.deliveries) this.deliveries.upsert(delivery);
+
+		const data = await this.snapshot.read();
+		this.meta = data.meta;
+		for (const webhook of data.webhooks) this.webhooks.set(webhook.id, webhook);
+		for (const profile of data.profiles) this.profiles.set(profile.id, profile);
+		for (const event of data.events) {
+			this.events.set(event.id, event);
+			this.eventsOutsideArchive.add(event.id);
+		}
+		for (const delivery of data.deliveries) this.deliveries.upsert(delivery);
+
+		this.generation = data.journalGeneration;
+		for (const generation of await this.journalGenerations()) {
+			const journal = new Journal(this.journalPath(generation), this.sync);
+			if (generation < data.journalGeneration) {
+				await journal.remove(); // left over from a compaction cut short after its snapshot
+				continue;
+			}
+			for (const operation of await journal.readAll()) this.apply(operation as Operation);
+			this.generation = Math.max(this.generation, generation);
+		}
+		this.deliveries.sortByCreation();
+		this.journal = new Journal(this.journalPath(this.generation), this.sync);
+		await this.journal.open();
+	}
+
+	async close(): Promise<void> {
+		if (!this.journal) return;
+		await this.compact();
+		await this.journal.close();
+		this.journal = null;
+	}
+
+	getMeta(): StoreMeta {
+		return this.meta;
+	}
+
+	setMeta(meta: StoreMeta): Promise<void> {
+		return this.commit({ op: 'meta', meta });
+	}
+
+	listWebhooks(): WebhookRecord[] {
+		return [...this.webhooks.values()];
+	}
+
+	getWebhook(id: string): WebhookRecord | undefined {
+		return this.webhooks.get(id);
+	}
+
+	putWebhook(record: WebhookRecord): Promise<void> {
+		return this.commit({ op: 'webhook', record });
+	}
+
+	deleteWebhook(id: string): Promise<void> {
+		return this.commit({ op: 'webhook-delete', id });
+	}
+
+	listProfiles(): ProfileRecord[] {
+		return [...this.profiles.values()];
+	}
+
+	getProfile(id: string): ProfileRecord | undefined {
+		return this.profiles.get(id);
+	}
+
+	putProfile(record: ProfileRecord): Promise<void> {
+		return this.commit({ op: 'profile', record });
+	}
+
+	deleteProfile(id: string): Promise<void> {
+		return this.commit({ op: 'profile-delete', id });
+	}
+
+	getEvent(id: string): EventRecord | undefined {
+		return this.events.get(id);
+	}
+
+	acceptEvent(event: EventRecord, deliveries: DeliveryRecord[]): Promise<void> {
+		return this.commit({ op: 'event', event, deliveries });
+	}
+
+	getDelivery(id: string): DeliveryRecord | undefined {
+		return this.deliveries.get(id);
+	}
+
+	queryDeliveries(filter: DeliveryFilter, limit: number, cursor: string | null): DeliveryPage {
+		return this.deliveries.query(filter, limit, cursor);
+	}
+
+	summarizeDeliveries(filter: DeliveryFilter): DeliverySummary {
+		return this.deliveries.summarize(filter);
+	}
+
+	listPendingDeliveries(): DeliveryRecord[] {
+		return this.deliveries.pending();
+	}
+
+	recordAttempt(update: AttemptUpdate): Promise<void> {
+		return this.commit({ op: 'attempt', update });
+	}
+
+	async requeueDeliveries(ids: string[], at: string): Promise<DeliveryRecord[]> {
+		const requeued = ids
+			.map((id) => this.deliveries.get(id))
+			.filter((d): d is DeliveryRecord => d !== undefined && d.status !== 'pending');
+		if (requeued.length === 0) return [];
+		await this.commit({ op: 'requeue', ids: requeued.map((d) => d.id), at });
+		return requeued;
+	}
+
+	async prune(before: string): Promise<void> {
+		const removed = this.deliveries.removeFinishedBefore(before);
+		for (const delivery of removed) this.finishedSinceCompaction.delete(delivery.id);
+		for (const [id, event] of this.events) {
+			if (event.receivedAt >= before) continue;
+			if (event.deliveries.some((ref) => this.deliveries.get(ref.id))) continue;
+			this.events.delete(id);
+			this.eventsOutsideArchive.delete(id);
+		}
+		await this.archive.pruneBefore(before.slice(0, 10));
+	}
+
+	/** Applies in memory at once, resolves when durable; compacts when the journal grew large. */
+	private async commit(operation: Operation): Promise<void> {
+		if (!this.journal) throw new Error('store is not open');
+		this.apply(operation);
+		await this.journal.append([operation]);
+		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
+			void this.compact().catch((error: unknown) => {
+				console.error(`compaction failed: ${(error as Error).message}`);
+			});
+		}
+	}
+
+	private apply(operation: Operation): void {
+		switch (operation.op) {
+			case 'meta':
+				this.meta = operation.meta;
+				return;
+			case 'webhook':
+				this.webhooks.set(operation.record.id, operation.record);
+				return;
+			case 'webhook-delete':
+				this.webhooks.delete(operation.id);
+				return;
+			case 'profile':
+				this.profiles.set(operation.record.id, operation.record);
+				return;
+			case 'profile-delete':
+				this.profiles.delete(operation.id);
+				return;
+			case 'event':
+				this.events.set(operation.event.id, operation.event);
+				this.eventsOutsideArchive.add(operation.event.id);
+				for (const delivery of operation.deliveries) this.deliveries.upsert(delivery);
+				return;
+			case 'attempt': {
+				const { update } = operation;
+				const delivery = this.deliveries.get(update.deliveryId);
+				if (!delivery) return;
+				delivery.attempts.push(update.attempt);
+				delivery.attemptCount = delivery.attempts.length;
+				delivery.lastAttemptAt = update.attempt.at;
+				delivery.responseCode = update.attempt.statusCode;
+				delivery.nextAttemptAt = update.nextAttemptAt;
+				delivery.request = update.request;
+				this.deliveries.setStatus(delivery, update.status);
+				if (update.status !== 'pending') this.finishedSinceCompaction.add(delivery.id);
+				return;
+			}
+			case 'requeue':
+				for (const id of operation.ids) {
+					const delivery = this.deliveries.get(id);
+					if (!delivery) continue;
+					delivery.nextAttemptAt = operation.at;
+					this.deliveries.setStatus(delivery, 'pending');
+					this.finishedSinceCompaction.delete(id);
+				}
+				return;
+		}
+	}
+
+	/**
+	 * Moves finished work to the archive and rewrites the snapshot with what is still hot, then
+	 * drops the journals it covers. New operations go to a fresh journal generation from the
+	 * moment the state is captured, so nothing written during compaction can be lost.
+	 */
+	compact(): Promise<void> {
+		this.compacting ??= this.runCompaction().finally(() => {
+			this.compacting = null;
+		});
+		return this.compacting;
+	}
+
+	private async runCompaction(): Promise<void> {
+		const previous = this.journal;
+		if (!previous) return;
+		const next = new Journal(this.journalPath(this.generation + 1), this.sync);
+		await next.open();
+
+		// Synchronous from here to the swap: the captured state and the journal boundary agree.
+		this.generation += 1;
+		this.journal = next;
+		const finishedDeliveries = [...this.finishedSinceCompaction]
+			.map((id) => this.deliveries.get(id))
+			.filter((d): d is DeliveryRecord => d !== undefined && d.status !== 'pending');
+		const pending = this.deliveries.pending();
+		const hotEventIds = new Set(pending.map((d) => d.eventId));
+		const archivedEvents: EventRecord[] = [];
+		const hotEvents: EventRecord[] = [];
+		for (const id of this.eventsOutsideArchive) {
+			const event = this.events.get(id);
+			if (!event) continue;
+			if (hotEventIds.has(id)) continue;
+			archivedEvents.push(event);
+		}
+		for (const id of hotEventIds) {
+			const event = this.events.get(id);
+			if (event) hotEvents.push(event);
+		}
+		const archiveText = Archive.serialize(archivedEvents, finishedDeliveries);
+		const data: SnapshotData = structuredClone({
+			version: 1,
+			journalGeneration: this.generation,
+			meta: this.meta,
+			webhooks: [...this.webhooks.values()],
+			profiles: [...this.profiles.values()],
+			events: hotEvents,
+			deliveries: pending,
+		});
+		this.finishedSinceCompaction.clear();
+		for (const event of archivedEvents) this.eventsOutsideArchive.delete(event.id);
+		for (const id of hotEventIds) this.eventsOutsideArchive.add(id);
+
+		await this.archive.append(archiveText, new Date().toISOString().slice(0, 10));
+		await previous.drain();
+		await this.snapshot.write(data);
+		await previous.remove();
+	}
+
+	private journalPath(generation: number): string {
+		return `${this.options.file}.journal.${generation}`;
+	}
+
+	private async journalGenerations(): Promise<number[]> {
+		const dir = path.dirname(this.options.file);
+		const prefix = path.basename(this.options.file);
+		const names = await fs.readdir(dir);
+		return names
+			.filter((name) => name.startsWith(prefix))
+			.map((name) => JOURNAL_FILE.exec(name)?.[1])
+			.filter((g): g is string => g !== undefined)
+			.map(Number)
+			.sort((a, b) => a - b);
+	}
+}
