@@ -12,3 +12,5 @@ export * from './signing';
 export * from './http/headers';
 export * from './secrets/mask';
 export * from './outbound/buildRequest';
+
+export * from './templates';
