@@ -239,33 +239,30 @@ export class MdmEventTrigger implements INodeType {
 					events,
 				};
 
-				let webhook = (await dispatcherApiRequest
-					.call(this, 'POST', '/webhooks', body)
-					.catch(async (error: unknown) => {
-						// A webhook of ours with this name is left over (e.g. static data was not saved):
-						// remove it and register again; anything else is a real error.
-						const conflict = (error as { httpCode?: string | null }).httpCode === '409';
-						if (!conflict) throw error;
-						const list = (await dispatcherApiRequest.call(this, 'GET', '/webhooks')) as {
-							data?: DispatcherWebhook[];
-						};
-						const stale = list?.data?.find((w) => w.name === name);
-						if (!stale) throw error;
-						await dispatcherApiRequest.call(
-							this,
-							'DELETE',
-							`/webhooks/${encodeURIComponent(stale.id)}`,
-							undefined,
-							{ allowNotFound: true },
-						);
-						return undefined;
-					})) as DispatcherWebhook | undefined;
-				webhook ??= (await dispatcherApiRequest.call(
+				// Names are unique at the dispatcher. One of ours with this name is left over (its id was
+				// lost, e.g. the workflow was not saved after a test run): remove it first.
+				const existing = (await dispatcherApiRequest.call(this, 'GET', '/webhooks')) as
+					| { data?: DispatcherWebhook[] }
+					| undefined;
+				const leftover = existing?.data?.find(
+					(w) => String(w.name ?? '').trim().toLowerCase() === name.toLowerCase(),
+				);
+				if (leftover) {
+					await dispatcherApiRequest.call(
+						this,
+						'DELETE',
+						`/webhooks/${encodeURIComponent(leftover.id)}`,
+						undefined,
+						{ allowNotFound: true },
+					);
+				}
+
+				const webhook = (await dispatcherApiRequest.call(
 					this,
 					'POST',
 					'/webhooks',
 					body,
-				)) as DispatcherWebhook;
+				)) as DispatcherWebhook | undefined;
 
 				const secret = webhook?.signing?.secret;
 				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith('whsec_')) {

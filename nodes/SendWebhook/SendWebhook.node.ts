@@ -15,9 +15,7 @@ import { destinationAuthTest, webhookSigningSecretTest } from '../shared/credent
 import { resolveAuth, resolveSigning } from './actions/credentials';
 import { buildPayload } from './actions/payload';
 import type { JsonataCache } from './actions/payload';
-import { sendOutboundRequest } from './transport/send';
-
-const MAX_TIMEOUT_SECONDS = 60;
+import { MAX_TIMEOUT_SECONDS, sendOutboundRequest } from './transport/send';
 
 /** A fresh request id, `msg_` + 128 random bits (URL-safe). */
 function newMessageId(): string {
@@ -189,7 +187,8 @@ export class SendWebhook implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: MAX_TIMEOUT_SECONDS },
 				default: 30,
-				description: 'How long to wait for the answer (0 = no limit, at most 60)',
+				description:
+					'How long to wait for the answer; 0 = no timeout of its own (still capped at 60 s, as in the dispatcher)',
 			},
 			{
 				displayName: 'Headers',
@@ -278,7 +277,7 @@ export class SendWebhook implements INodeType {
 					throw new NodeApiError(this.getNode(), error as JsonObject, {
 						itemIndex,
 						message: isTimeout(error)
-							? `No answer from ${url} within ${timeoutSeconds} s`
+							? `No answer from ${url} within ${timeoutSeconds || MAX_TIMEOUT_SECONDS} s`
 							: `Could not send to ${url}: ${(error as Error).message}`,
 					});
 				}

@@ -2,6 +2,9 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import type { OutboundRequest } from '../../../core';
 
+/** The longest any request may take, as in the dispatcher. */
+export const MAX_TIMEOUT_SECONDS = 60;
+
 export interface SendResult {
 	statusCode: number;
 	headers: IDataObject;
@@ -59,8 +62,8 @@ export async function sendOutboundRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
-		// 0 = no limit (the dispatcher's meaning of timeoutSeconds 0 as well).
-		timeout: timeoutSeconds > 0 ? Math.round(timeoutSeconds * 1000) : 0,
+		// As in the dispatcher: 0 = no timeout of its own, but nothing waits longer than 60 s.
+		timeout: Math.round((timeoutSeconds > 0 ? Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS) : MAX_TIMEOUT_SECONDS) * 1000),
 	})) as FullResponse;
 	const durationMs = Math.round(performance.now() - started);
 

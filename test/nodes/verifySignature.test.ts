@@ -1,0 +1,225 @@
+/**
+ * Verify Signature, run in n8n-core's WorkflowExecute. Items look like what n8n's Webhook node
+ * emits with "Raw Body" on: json {headers, params, query, body} + binary `data` with the bytes.
+ * Signatures are made independently of the core: Standard Webhooks by the `standardwebhooks`
+ * package, Scalefusion / Mender / GitHub-style HMACs with node:crypto.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+
+import { executeNode } from './helpers/n8n';
+
+const STANDARD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+const HMAC_SECRET = 'shared-hmac-secret-for-tests';
+
+const envelope = {
+	id: 'evt_2fQ9cX1',
+	type: 'device.enrolled',
+	timestamp: '2026-11-22T10:00:00.000Z',
+	data: { device: { id: 'dev_1', name: 'Galaxy Note 8', platform: 'android' } },
+};
+// Pretty-printed on purpose: a re-serialised JSON body would not match these bytes.
+const RAW = JSON.stringify(envelope, null, 2);
+
+/** An item as n8n's Webhook node emits it with the Raw Body option. */
+function webhookItem(headers: Record<string, string>, raw: string | Buffer = RAW, withBinary = true): INodeExecutionData {
+	const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
+	const item: INodeExecutionData = {
+		json: {
+			headers: { host: 'n8n.example.com', 'content-type': 'application/json', ...headers },
+			params: {},
+			query: {},
+			body: JSON.parse(bytes.toString('utf8')) as IDataObject,
+			webhookUrl: 'https://n8n.example.com/webhook/mdm',
+			executionMode: 'production',
+		},
+	};
+	if (withBinary) {
+		item.binary = {
+			data: { data: bytes.toString('base64'), mimeType: 'application/json', fileSize: String(bytes.length) },
+		};
+	}
+	return item;
+}
+
+function standardHeaders(secret: string, raw: string, at = new Date(), id = `msg_${randomBytes(6).toString('hex')}`) {
+	const signature = new Webhook(secret).sign(id, at, raw);
+	return {
+		'webhook-id': id,
+		'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+		'webhook-signature': signature,
+	};
+}
+
+const hexHmac = (algorithm: string, secret: string, body: string) =>
+	createHmac(algorithm, secret).update(body).digest('hex');
+
+async function verify(
+	parameters: IDataObject,
+	items: INodeExecutionData[],
+	secret: ICredentialDataDecryptedObject,
+	onError?: 'continueRegularOutput',
+) {
+	const { outputs, task } = await executeNode(
+		{
+			type: 'verifySignature',
+			parameters: { binaryPropertyName: 'data', ...parameters } as IDataObject as never,
+			credentials: { webhookSigningSecret: { id: 'cred-sign', name: 'Signing secret' } },
+			onError,
+		},
+		items,
+		{ credentials: { webhookSigningSecret: secret } },
+	);
+	expect(task.error, task.error?.message).toBeUndefined();
+	const [valid = [], invalid = []] = outputs;
+	return { valid, invalid };
+}
+
+describe('Verify Signature: Standard Webhooks (signed by the standardwebhooks package)', () => {
+	const credential = { scheme: 'standard', secret: STANDARD_SECRET };
+
+	it('routes a real signature to Valid and its tampered twins to Invalid, keeping paired items', async () => {
+		const good = webhookItem(standardHeaders(STANDARD_SECRET, RAW));
+		const tamperedBody = webhookItem(
+			standardHeaders(STANDARD_SECRET, RAW),
+			RAW.replace('Galaxy Note 8', 'Galaxy Note 9'),
+		);
+		const otherSecret = webhookItem(standardHeaders(`whsec_${randomBytes(24).toString('base64')}`, RAW));
+		const stale = webhookItem(standardHeaders(STANDARD_SECRET, RAW, new Date(Date.now() - 10 * 60 * 1000)));
+		const noSignature = webhookItem({ 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) });
+
+		const { valid, invalid } = await verify(
+			{ scheme: 'standard', toleranceSeconds: 300 },
+			[good, tamperedBody, otherSecret, stale, noSignature],
+			credential,
+		);
+
+		expect(valid).toHaveLength(1);
+		expect(valid[0].pairedItem).toEqual({ item: 0 });
+		expect(valid[0].json.body).toEqual(envelope);
+		expect(valid[0].json.signatureError).toBeUndefined();
+		expect(valid[0].binary?.data).toBeDefined();
+
+		expect(invalid.map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 2 }, { item: 3 }, { item: 4 }]);
+		expect(invalid.map((i) => (i.json.signatureError as IDataObject).reason)).toEqual([
+			'bad_signature',
+			'bad_signature',
+			'timestamp_out_of_window',
+			'missing_header',
+		]);
+		for (const item of invalid) expect(typeof (item.json.signatureError as IDataObject).message).toBe('string');
+	});
+
+	it('honours the tolerance: a 10-minute-old request passes with a 900 s window', async () => {
+		const old = webhookItem(standardHeaders(STANDARD_SECRET, RAW, new Date(Date.now() - 10 * 60 * 1000)));
+		const { valid, invalid } = await verify({ scheme: 'standard', toleranceSeconds: 900 }, [old], credential);
+		expect(valid).toHaveLength(1);
+		expect(invalid).toHaveLength(0);
+	});
+
+	it('without the Raw Body binary, verifies the re-serialised JSON body of a compact sender', async () => {
+		const compact = JSON.stringify(envelope);
+		const item = webhookItem(standardHeaders(STANDARD_SECRET, compact), compact, false);
+		const prettySigned = webhookItem(standardHeaders(STANDARD_SECRET, RAW), RAW, false);
+		const { valid, invalid } = await verify({ scheme: 'standard' }, [item, prettySigned], credential);
+		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+		// The pretty-printed original cannot be recovered from json.body: that is why Raw Body matters.
+		expect(invalid.map((i) => (i.json.signatureError as IDataObject).reason)).toEqual(['bad_signature']);
+	});
+});
+
+describe('Verify Signature: Scalefusion and Mender HMACs (made with node:crypto)', () => {
+	it('Scalefusion: X-SF-Signature hex HMAC-SHA256 of the raw body', async () => {
+		const good = webhookItem({ 'x-sf-signature': hexHmac('sha256', HMAC_SECRET, RAW) });
+		const tampered = webhookItem({ 'x-sf-signature': hexHmac('sha256', HMAC_SECRET, RAW) }, RAW.replace('dev_1', 'dev_2'));
+		const wrongKey = webhookItem({ 'x-sf-signature': hexHmac('sha256', 'not-the-secret', RAW) });
+		const { valid, invalid } = await verify({ scheme: 'scalefusion' }, [good, tampered, wrongKey], {
+			scheme: 'scalefusion',
+			secret: HMAC_SECRET,
+		});
+		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+		expect(invalid.map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+		expect(invalid.every((i) => (i.json.signatureError as IDataObject).reason === 'bad_signature')).toBe(true);
+	});
+
+	it('Mender: X-Men-Signature hex HMAC-SHA256 of the raw body', async () => {
+		const good = webhookItem({ 'x-men-signature': hexHmac('sha256', HMAC_SECRET, RAW) });
+		const tampered = webhookItem({ 'x-men-signature': hexHmac('sha256', HMAC_SECRET, RAW) }, `${RAW}\n`);
+		const missing = webhookItem({});
+		const { valid, invalid } = await verify({ scheme: 'mender' }, [good, tampered, missing], {
+			scheme: 'mender',
+			secret: HMAC_SECRET,
+		});
+		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+		expect(invalid.map((i) => (i.json.signatureError as IDataObject).reason)).toEqual([
+			'bad_signature',
+			'missing_header',
+		]);
+	});
+});
+
+describe('Verify Signature: generic HMAC', () => {
+	it('GitHub style: X-Hub-Signature-256 "sha256=<hex>"', async () => {
+		const header = { 'X-Hub-Signature-256': `sha256=${hexHmac('sha256', HMAC_SECRET, RAW)}` };
+		const good = webhookItem(header);
+		const tampered = webhookItem(header, RAW.replace('"android"', '"ios"'));
+		const { valid, invalid } = await verify(
+			{ scheme: 'hmac', headerName: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
+			[good, tampered],
+			{ scheme: 'hmac', secret: HMAC_SECRET },
+		);
+		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+		expect(invalid.map((i) => i.pairedItem)).toEqual([{ item: 1 }]);
+		expect((invalid[0].json.signatureError as IDataObject).reason).toBe('bad_signature');
+	});
+
+	it('SHA-512 in base64 without prefix, and SHA-1 hex (legacy GitHub X-Hub-Signature)', async () => {
+		const b64 = createHmac('sha512', HMAC_SECRET).update(RAW).digest('base64');
+		const sha512 = await verify(
+			{ scheme: 'hmac', headerName: 'x-signature', algorithm: 'sha512', encoding: 'base64', prefix: '' },
+			[webhookItem({ 'x-signature': b64 }), webhookItem({ 'x-signature': b64 }, RAW.replace('8', '9'))],
+			{ scheme: 'hmac', secret: HMAC_SECRET },
+		);
+		expect(sha512.valid).toHaveLength(1);
+		expect(sha512.invalid).toHaveLength(1);
+
+		const sha1 = await verify(
+			{ scheme: 'hmac', headerName: 'x-hub-signature', algorithm: 'sha1', encoding: 'hex', prefix: 'sha1=' },
+			[webhookItem({ 'x-hub-signature': `sha1=${hexHmac('sha1', HMAC_SECRET, RAW)}` })],
+			{ scheme: 'hmac', secret: HMAC_SECRET },
+		);
+		expect(sha1.valid).toHaveLength(1);
+	});
+
+	it('a missing signature header is Invalid with reason missing_header', async () => {
+		const { valid, invalid } = await verify(
+			{ scheme: 'hmac', headerName: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
+			[webhookItem({})],
+			{ scheme: 'hmac', secret: HMAC_SECRET },
+		);
+		expect(valid).toHaveLength(0);
+		expect(invalid[0].json.signatureError).toMatchObject({ reason: 'missing_header' });
+	});
+});
+
+describe('Verify Signature: node contract', () => {
+	it('has two outputs named Valid and Invalid and is usable as a tool', async () => {
+		const { VerifySignature } = await import('../../nodes/VerifySignature/VerifySignature.node');
+		const { description } = new VerifySignature();
+		expect(description.outputs).toEqual(['main', 'main']);
+		expect(description.outputNames).toEqual(['Valid', 'Invalid']);
+		expect(description.usableAsTool).toBe(true);
+	});
+
+	it('an item without binary or body is Invalid (missing_body), not an error', async () => {
+		const { valid, invalid } = await verify({ scheme: 'standard' }, [{ json: { headers: {} } }], {
+			scheme: 'standard',
+			secret: STANDARD_SECRET,
+		});
+		expect(valid).toHaveLength(0);
+		expect(invalid[0].json.signatureError).toMatchObject({ reason: 'missing_body' });
+	});
+});
