@@ -74,6 +74,12 @@ export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefine
 				push(`${base}/${escapePointerToken(missing)}`, `must have required property '${missing}'`);
 				break;
 			}
+			case 'discriminator': {
+				// An unknown or missing tag (e.g. auth.type): point at the tag itself.
+				const tag = String(params.tag);
+				push(`${base}/${escapePointerToken(tag)}`, `must be one of the allowed values of '${tag}'`);
+				break;
+			}
 			case 'additionalProperties': {
 				push(`${base}/${escapePointerToken(String(params.additionalProperty))}`, 'unknown field');
 				break;
