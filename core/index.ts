@@ -14,3 +14,4 @@ export * from './secrets/mask';
 export * from './outbound/buildRequest';
 
 export * from './templates';
+export * from './mapping/jsonata';
