@@ -14,7 +14,6 @@ import type { HttpMethod } from '../../core';
 import { destinationAuthTest, webhookSigningSecretTest } from '../shared/credentialTests';
 import { resolveAuth, resolveSigning } from './actions/credentials';
 import { buildPayload } from './actions/payload';
-import type { JsonataCache } from './actions/payload';
 import { MAX_TIMEOUT_SECONDS, sendOutboundRequest } from './transport/send';
 
 /** A fresh request id, `msg_` + 128 random bits (URL-safe). */
@@ -229,7 +228,6 @@ export class SendWebhook implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
-		const jsonataCache: JsonataCache = new Map();
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const pairedItem = { item: itemIndex };
@@ -253,7 +251,7 @@ export class SendWebhook implements INodeType {
 					});
 				}
 
-				const payload = await buildPayload.call(this, itemIndex, items[itemIndex], jsonataCache);
+				const payload = await buildPayload.call(this, itemIndex, items[itemIndex]);
 				const auth = await resolveAuth.call(this, itemIndex);
 				const signing = await resolveSigning.call(this, itemIndex);
 				const messageId =
@@ -274,12 +272,20 @@ export class SendWebhook implements INodeType {
 				try {
 					result = await sendOutboundRequest.call(this, request, timeoutSeconds);
 				} catch (error) {
-					throw new NodeApiError(this.getNode(), error as JsonObject, {
-						itemIndex,
-						message: isTimeout(error)
-							? `No answer from ${url} within ${timeoutSeconds || MAX_TIMEOUT_SECONDS} s`
-							: `Could not send to ${url}: ${(error as Error).message}`,
-					});
+					// Only what matters is passed on: with the raw network error's `code`, n8n would
+					// replace this message with a generic one ("The connection was aborted…").
+					const cause = error as { message?: string; code?: string };
+					throw new NodeApiError(
+						this.getNode(),
+						{ message: String(cause.message ?? error), networkError: cause.code ?? null } as JsonObject,
+						{
+							itemIndex,
+							message: isTimeout(error)
+								? `No answer from ${url} within ${timeoutSeconds || MAX_TIMEOUT_SECONDS} s`
+								: `Could not send to ${url}: ${String(cause.message ?? error)}`,
+							description: cause.code ? `Network error ${cause.code}` : undefined,
+						},
+					);
 				}
 
 				if (result.statusCode < 200 || result.statusCode > 299) {
@@ -311,7 +317,7 @@ export class SendWebhook implements INodeType {
 				if (this.continueOnFail()) {
 					const json: IDataObject = { error: (error as Error).message };
 					const httpCode = (error as NodeApiError).httpCode;
-					if (httpCode) json.statusCode = Number(httpCode);
+					if (httpCode && /^\d{3}$/.test(httpCode)) json.statusCode = Number(httpCode);
 					const description = (error as NodeApiError).description;
 					if (description) json.description = description;
 					returnData.push({ json, pairedItem });

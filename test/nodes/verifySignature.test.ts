@@ -10,6 +10,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 
+import { VerifySignature } from '../../nodes/VerifySignature/VerifySignature.node';
 import { executeNode } from './helpers/n8n';
 
 const STANDARD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -206,8 +207,7 @@ describe('Verify Signature: generic HMAC', () => {
 });
 
 describe('Verify Signature: node contract', () => {
-	it('has two outputs named Valid and Invalid and is usable as a tool', async () => {
-		const { VerifySignature } = await import('../../nodes/VerifySignature/VerifySignature.node');
+	it('has two outputs named Valid and Invalid and is usable as a tool', () => {
 		const { description } = new VerifySignature();
 		expect(description.outputs).toEqual(['main', 'main']);
 		expect(description.outputNames).toEqual(['Valid', 'Invalid']);

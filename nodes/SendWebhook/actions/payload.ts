@@ -1,16 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { compileJsonata, renderTemplate } from '../../../core';
+import { compileJsonata, evaluateMapping, renderTemplate } from '../../../core';
 import type { EventEnvelope, TemplateName } from '../../../core';
-
-/** How long one JSONata evaluation may run before it is abandoned. */
-const JSONATA_TIMEOUT_MS = 5000;
-
-type Compiled = ReturnType<typeof compileJsonata>;
-
-/** Compiled JSONata per source text, for one execution of the node. */
-export type JsonataCache = Map<string, Compiled>;
 
 function isEnvelopeLike(value: IDataObject): boolean {
 	return (
@@ -32,7 +24,6 @@ export async function buildPayload(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	item: INodeExecutionData,
-	cache: JsonataCache,
 ): Promise<unknown> {
 	const source = this.getNodeParameter('payloadSource', itemIndex, 'template') as string;
 
@@ -53,23 +44,22 @@ export async function buildPayload(
 		if (!expression) {
 			throw new NodeOperationError(this.getNode(), 'The JSONata expression is empty', { itemIndex });
 		}
-		let compiled = cache.get(expression);
-		if (!compiled) {
-			try {
-				compiled = compileJsonata(expression);
-			} catch (error) {
-				const position = (error as { position?: number }).position;
-				throw new NodeOperationError(
-					this.getNode(),
-					`The JSONata expression does not compile${position !== undefined ? ` (at position ${position})` : ''}: ${(error as Error).message}`,
-					{ itemIndex },
-				);
-			}
-			cache.set(expression, compiled);
+		let compiled;
+		try {
+			// The core caches compilations, so this is cheap for every item after the first.
+			compiled = compileJsonata(expression);
+		} catch (error) {
+			const position = (error as { position?: number }).position;
+			throw new NodeOperationError(
+				this.getNode(),
+				`The JSONata expression does not compile${position !== undefined ? ` (at position ${position})` : ''}: ${(error as Error).message}`,
+				{ itemIndex },
+			);
 		}
 		let result: unknown;
 		try {
-			result = await compiled.evaluate(item.json, { timeoutMs: JSONATA_TIMEOUT_MS });
+			// Same evaluation as the dispatcher's profile payloads: the core's limits, plain JSON out.
+			result = await evaluateMapping(compiled, item.json);
 		} catch (error) {
 			throw new NodeOperationError(
 				this.getNode(),

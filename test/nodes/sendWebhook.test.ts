@@ -1,0 +1,275 @@
+/**
+ * Send Webhook, run in n8n-core's WorkflowExecute with n8n's real HTTP helper, delivering to
+ * loopback receivers that keep the raw bytes. Signatures are checked with the core's schemes (the
+ * dispatcher's own code) and independently with the `standardwebhooks` package / node:crypto.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { renderTemplate, verifySignature } from '../../core';
+import type { EventEnvelope } from '../../core';
+import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { executeNode } from './helpers/n8n';
+import { Receiver } from './helpers/receiver';
+
+const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+const HMAC_SECRET = 'scalefusion-shared-secret';
+
+const envelope: EventEnvelope = {
+	id: 'evt_send_1',
+	type: 'device.enrolled',
+	timestamp: '2026-11-22T10:00:00.000Z',
+	data: {
+		device: { id: 'dev_42', name: 'Galaxy Note 8', platform: 'android' },
+		user: { email: 'ana@example.com' },
+	},
+};
+
+const receiver = new Receiver();
+beforeAll(async () => {
+	await receiver.start();
+});
+afterAll(async () => {
+	await receiver.close();
+});
+beforeEach(() => {
+	receiver.requests.length = 0;
+	receiver.setReply(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }));
+});
+
+type Params = IDataObject;
+
+async function send(
+	parameters: Params,
+	items: INodeExecutionData[] = [{ json: envelope as unknown as IDataObject }],
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+	onError?: 'continueRegularOutput',
+) {
+	const nodeCredentials: Record<string, { id: string; name: string }> = {};
+	if (credentials.webhookSigningSecret) nodeCredentials.webhookSigningSecret = { id: 'c1', name: 'Signing' };
+	if (credentials.destinationAuth) nodeCredentials.destinationAuth = { id: 'c2', name: 'Auth' };
+	return await executeNode(
+		{
+			type: 'sendWebhook',
+			parameters: { url: `${receiver.url}/hook`, ...parameters } as never,
+			credentials: nodeCredentials,
+			onError,
+		},
+		items,
+		{ credentials },
+	);
+}
+
+const headerString = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value ?? '');
+
+describe('Send Webhook: signed delivery', () => {
+	it('custom template, Standard Webhooks: the exact bytes, verified by the core and by standardwebhooks', async () => {
+		const { outputs, task } = await send(
+			{ template: 'custom', payloadSource: 'template', signing: 'webhookSigningSecret' },
+			undefined,
+			{ webhookSigningSecret: { scheme: 'standard', secret: SECRET } },
+		);
+		expect(task.error, task.error?.message).toBeUndefined();
+		expect(receiver.requests).toHaveLength(1);
+		const [req] = receiver.requests;
+
+		expect(req.method).toBe('POST');
+		expect(req.raw.toString('utf8')).toBe(JSON.stringify(renderTemplate('custom', envelope)));
+		expect(req.headers['content-type']).toBe('application/json');
+		expect(req.headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]{20,}$/);
+
+		const core = verifySignature('standard', { headers: req.headers, body: req.raw, secret: SECRET });
+		expect(core).toEqual({ valid: true });
+		const independent = new Webhook(SECRET).verify(req.raw.toString('utf8'), {
+			'webhook-id': headerString(req.headers['webhook-id']),
+			'webhook-timestamp': headerString(req.headers['webhook-timestamp']),
+			'webhook-signature': headerString(req.headers['webhook-signature']),
+		});
+		expect(independent).toEqual(renderTemplate('custom', envelope));
+
+		const [out] = outputs[0];
+		expect(out.pairedItem).toEqual({ item: 0 });
+		expect(out.json).toMatchObject({ statusCode: 200, body: { ok: true }, messageId: req.headers['webhook-id'] });
+		expect(out.json.headers).toMatchObject({ 'content-type': 'application/json' });
+		expect(typeof out.json.durationMs).toBe('number');
+	});
+
+	it('Scalefusion and Mender signatures are hex HMAC-SHA256 of the bytes received', async () => {
+		await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
+			webhookSigningSecret: { scheme: 'scalefusion', secret: HMAC_SECRET },
+		});
+		await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
+			webhookSigningSecret: { scheme: 'mender', secret: HMAC_SECRET },
+		});
+		const [sf, men] = receiver.requests;
+		const expected = (raw: Buffer) => createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
+		expect(sf.headers['x-sf-signature']).toBe(expected(sf.raw));
+		expect(men.headers['x-men-signature']).toBe(expected(men.raw));
+		expect(verifySignature('scalefusion', { headers: sf.headers, body: sf.raw, secret: HMAC_SECRET }).valid).toBe(true);
+		expect(verifySignature('mender', { headers: men.headers, body: men.raw, secret: HMAC_SECRET }).valid).toBe(true);
+		expect(sf.headers['webhook-signature']).toBeUndefined();
+	});
+
+	it('a generic-HMAC credential cannot sign (verification only)', async () => {
+		const { task } = await send({ signing: 'webhookSigningSecret' }, undefined, {
+			webhookSigningSecret: { scheme: 'hmac', secret: HMAC_SECRET },
+		});
+		expect(task.error?.message).toMatch(/cannot sign/);
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('unsigned by default; a given Message ID becomes webhook-id, otherwise each item gets its own', async () => {
+		await send({ messageId: '={{ "msg_" + $json.id }}' });
+		expect(receiver.requests[0].headers['webhook-id']).toBe('msg_evt_send_1');
+		expect(receiver.requests[0].headers['webhook-signature']).toBeUndefined();
+
+		receiver.requests.length = 0;
+		await send({}, [{ json: envelope as unknown as IDataObject }, { json: envelope as unknown as IDataObject }]);
+		const ids = receiver.requests.map((r) => r.headers['webhook-id']);
+		expect(ids).toHaveLength(2);
+		expect(ids[0]).not.toBe(ids[1]);
+	});
+});
+
+describe('Send Webhook: payloads', () => {
+	it('Slack and Teams templates render the core templates', async () => {
+		await send({ template: 'slack', payloadSource: 'template' });
+		await send({ template: 'teams', payloadSource: 'template' });
+		const [slack, teams] = receiver.requests.map((r) => JSON.parse(r.raw.toString('utf8')) as IDataObject);
+		expect(slack).toEqual(renderTemplate('slack', envelope));
+		expect(typeof slack.text).toBe('string');
+		expect(Array.isArray(slack.blocks)).toBe(true);
+		expect(teams).toEqual(renderTemplate('teams', envelope));
+		expect((teams.attachments as IDataObject[])[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+	});
+
+	it('JSONata maps the item; the template need not apply', async () => {
+		const { task } = await send({
+			template: 'custom',
+			payloadSource: 'jsonata',
+			jsonataExpression: '{ "text": "Enrolled: " & data.device.name, "platform": $uppercase(data.device.platform) }',
+		});
+		expect(task.error).toBeUndefined();
+		expect(JSON.parse(receiver.requests[0].raw.toString('utf8'))).toEqual({
+			text: 'Enrolled: Galaxy Note 8',
+			platform: 'ANDROID',
+		});
+	});
+
+	it('a JSONata syntax error is a node error naming the position', async () => {
+		const { task } = await send({ payloadSource: 'jsonata', jsonataExpression: '{ "a": data.device.name ' });
+		expect(task.error?.message).toMatch(/does not compile.*position/);
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('raw JSON is sent compactly, as given', async () => {
+		await send({ payloadSource: 'json', jsonBody: '{\n  "hello": "world",\n  "n": [1, 2]\n}' });
+		expect(receiver.requests[0].raw.toString('utf8')).toBe('{"hello":"world","n":[1,2]}');
+	});
+
+	it('an item that is not an envelope cannot use the template payload', async () => {
+		const { task } = await send({ payloadSource: 'template' }, [{ json: { hello: 'world' } }]);
+		expect(task.error?.message).toMatch(/not an event envelope/);
+	});
+});
+
+describe('Send Webhook: request options', () => {
+	it('basic and bearer destination auth, PUT/PATCH, custom headers', async () => {
+		await send(
+			{
+				method: 'PUT',
+				authentication: 'destinationAuth',
+				headers: { values: [{ name: 'X-Tenant', value: 'acme' }] },
+			},
+			undefined,
+			{ destinationAuth: { authType: 'basic', username: 'ana', password: 'p@ss:word' } },
+		);
+		await send({ method: 'PATCH', authentication: 'destinationAuth' }, undefined, {
+			destinationAuth: { authType: 'bearer', token: 'tok_123' },
+		});
+		const [basic, bearer] = receiver.requests;
+		expect(basic.method).toBe('PUT');
+		expect(basic.headers.authorization).toBe(`Basic ${Buffer.from('ana:p@ss:word').toString('base64')}`);
+		expect(basic.headers['x-tenant']).toBe('acme');
+		expect(bearer.method).toBe('PATCH');
+		expect(bearer.headers.authorization).toBe('Bearer tok_123');
+	});
+
+	it('refuses forbidden custom headers before sending', async () => {
+		const { task } = await send({ headers: { values: [{ name: 'Webhook-Signature', value: 'v1,forged' }] } });
+		expect(task.error?.message).toMatch(/custom headers/);
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('takes its URL from an expression per item', async () => {
+		const items = [1, 2].map((n) => ({ json: { ...envelope, path: `/tenant-${n}` } as unknown as IDataObject }));
+		const { outputs } = await send({ url: `={{ "${receiver.url}" + $json.path }}` }, items);
+		expect(receiver.requests.map((r) => r.url)).toEqual(['/tenant-1', '/tenant-2']);
+		expect(outputs[0].map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+});
+
+describe('Send Webhook: failures', () => {
+	it('a non-2xx answer is a NodeApiError carrying the status', async () => {
+		receiver.setReply(() => ({ status: 503, body: 'maintenance' }));
+		const { task } = await send({});
+		expect(task.error?.name).toBe('NodeApiError');
+		expect(task.error?.message).toMatch(/HTTP 503/);
+		expect((task.error as unknown as { httpCode: string }).httpCode).toBe('503');
+	});
+
+	it('continue-on-fail emits the error on the failing item and keeps the others', async () => {
+		receiver.setReply((req) => (req.url === '/bad' ? { status: 500, body: 'boom' } : { status: 204 }));
+		const items = ['/ok', '/bad', '/ok'].map((path) => ({ json: { ...envelope, path } as unknown as IDataObject }));
+		const { outputs, task } = await send({ url: `={{ "${receiver.url}" + $json.path }}` }, items, {}, 'continueRegularOutput');
+		expect(task.error).toBeUndefined();
+		const out = outputs[0];
+		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out[0].json).toMatchObject({ statusCode: 204, body: '' });
+		expect(out[1].json).toMatchObject({ error: expect.stringMatching(/HTTP 500/), statusCode: 500 });
+		expect(out[2].json.statusCode).toBe(204);
+	});
+
+	it('a timeout is an error (and an error item with continue-on-fail)', async () => {
+		receiver.setReply(() => ({ status: 200, delayMs: 1500 }));
+		const failed = await send({ timeoutSeconds: 1 });
+		expect(failed.task.error?.message).toMatch(/within 1 s/);
+
+		const continued = await send({ timeoutSeconds: 1 }, undefined, {}, 'continueRegularOutput');
+		expect(continued.outputs[0][0].json.error).toMatch(/within 1 s/);
+		expect(continued.outputs[0][0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('does not follow redirects', async () => {
+		receiver.setReply((req) =>
+			req.url === '/hook' ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } } : { status: 200 },
+		);
+		const { task } = await send({});
+		expect(task.error?.message).toMatch(/HTTP 302/);
+		expect(receiver.requests.map((r) => r.url)).toEqual(['/hook']);
+	});
+});
+
+describe('Send Webhook: node contract', () => {
+	it('offers the documented parameters', () => {
+		const names = new SendWebhook().description.properties.map((p) => p.name);
+		for (const name of [
+			'template',
+			'url',
+			'method',
+			'payloadSource',
+			'jsonataExpression',
+			'jsonBody',
+			'authentication',
+			'signing',
+			'timeoutSeconds',
+			'headers',
+			'messageId',
+		]) {
+			expect(names).toContain(name);
+		}
+	});
+});
