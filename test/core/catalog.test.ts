@@ -5,6 +5,7 @@ import {
 	EVENT_TYPE_NAMES,
 	PLATFORMS,
 	getEventType,
+	precompileEventValidators,
 	validateEventData,
 	type JsonObject,
 } from '../../core';
@@ -107,6 +108,10 @@ describe('event catalog', () => {
 });
 
 describe('validateEventData', () => {
+	it('precompiles every validator', () => {
+		expect(precompileEventValidators()).toBe(EVENT_CATALOG.length);
+	});
+
 	it('reports an unknown type on /type', () => {
 		expect(validateEventData('device.exploded', {})).toEqual([
 			{ path: '/type', message: 'unknown event type "device.exploded"' },
