@@ -5,7 +5,7 @@
  */
 import type { SignInput, SigningScheme, VerifyInput, VerifyResult } from '../types';
 import { computeHmac, verifyHmac } from './hmac';
-import { OK, fail, getHeader } from './util';
+import { BAD_BODY, OK, fail, getHeader, isRawBody } from './util';
 
 export interface BodyHmacSchemeOptions {
 	name: 'scalefusion' | 'mender';
@@ -52,6 +52,7 @@ export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 				return fail('bad_signature', `unsupported ${name} "${got.trim()}" (expected ${value})`);
 			}
 		}
+		if (!isRawBody(input.body)) return BAD_BODY;
 		const ok = verifyHmac({
 			algorithm: 'sha256',
 			encoding: 'hex',

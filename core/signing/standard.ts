@@ -10,7 +10,7 @@ import { createHmac } from 'node:crypto';
 import type { SignInput, SigningScheme, VerifyInput, VerifyResult } from '../types';
 import { safeEqualBytes } from './hmac';
 import { decodeStandardSecret } from './secret';
-import { OK, bodyBuffer, fail, getHeader } from './util';
+import { BAD_BODY, OK, bodyBuffer, fail, getHeader, isRawBody } from './util';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -77,6 +77,7 @@ function verify(input: VerifyInput): VerifyResult {
 		);
 	}
 
+	if (!isRawBody(input.body)) return BAD_BODY;
 	const expected = Buffer.from(hmacDigest(key, id, timestamp, input.body).toString('base64'), 'utf8');
 	let matched = false;
 	for (const part of sigHeader.trim().split(/\s+/)) {

@@ -23,3 +23,14 @@ export const OK: VerifyResult = Object.freeze({ valid: true });
 export function bodyBuffer(body: string | Buffer): Buffer {
 	return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
+
+/** Whether a received body can be verified (the raw bytes or string as received). */
+export function isRawBody(body: unknown): body is string | Buffer {
+	return typeof body === 'string' || Buffer.isBuffer(body);
+}
+
+export const BAD_BODY: VerifyResult = Object.freeze({
+	valid: false,
+	reason: 'bad_signature',
+	message: 'the body to verify must be the raw request body (string or Buffer)',
+});

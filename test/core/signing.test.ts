@@ -135,6 +135,16 @@ describe('standard webhooks', () => {
 		expect(verifySignature('standard', { headers, body, secret })).toEqual({ valid: true });
 	});
 
+	it('does not throw on a body that is not raw', () => {
+		const ts = now();
+		const headers = signatureHeaders('standard', { messageId: 'm', timestamp: ts, body, secrets: [secret] });
+		const parsed = JSON.parse(body) as unknown as string;
+		expect(verifySignature('standard', { headers, body: parsed, secret })).toMatchObject({ valid: false });
+		expect(verifySignature('scalefusion', { headers: { 'x-sf-signature': 'ab' }, body: parsed, secret })).toMatchObject({
+			valid: false,
+		});
+	});
+
 	it('throws when asked to sign without a secret', () => {
 		expect(() => signatureHeaders('standard', { messageId: 'm', timestamp: now(), body, secrets: [] })).toThrow(
 			/secret/,
