@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { precompileEventValidators } from '../core';
 import { createApp } from './app';
 import { DEFAULT_SETTINGS, type DispatcherSettings } from './config';
 import type { DispatcherContext } from './context';
@@ -57,6 +58,9 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		generatedApiKey = `mdk_${randomBytes(24).toString('base64url')}`;
 		await store.setMeta({ ...meta, apiKeyHash: hashApiKey(generatedApiKey) });
 	}
+
+	// Compile every event type's validator now rather than on the first request of each type.
+	precompileEventValidators();
 
 	const retentionMs = settings.logRetentionDays * 24 * 60 * 60 * 1000;
 	const prune = () => store.prune(new Date(Date.now() - retentionMs).toISOString());
@@ -111,6 +115,8 @@ function closeServer(server: Server): Promise<void> {
 	return new Promise((resolve) => {
 		server.close(() => resolve());
 		server.closeIdleConnections();
+		// Connections still busy after a grace period are cut: shutdown must not hang on a client.
+		setTimeout(() => server.closeAllConnections(), 2000).unref();
 	});
 }
 

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		console.log(`${signal}: finishing in-flight deliveries and compacting the store…`);
+		// Everything accepted is already durable; a shutdown that hangs may be cut short safely.
+		setTimeout(() => process.exit(1), 15_000).unref();
 		dispatcher.close().then(
 			() => process.exit(0),
 			(error: unknown) => {

@@ -105,6 +105,8 @@ export class LowdbStore implements Store {
 
 	async close(): Promise<void> {
 		if (!this.journal) return;
+		// A compaction already running captured older state: let it finish, then take a final one.
+		if (this.compacting) await this.compacting;
 		await this.compact();
 		await this.journal.close();
 		this.journal = null;
