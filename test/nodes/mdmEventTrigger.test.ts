@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodePropertyOptions } from 'n8n-workflow';
 import type { Workflow } from 'n8n-workflow';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { getEventType } from '../../core';
 import { MdmDispatcherApi } from '../../credentials/MdmDispatcherApi.credentials';

@@ -1,0 +1,92 @@
+/**
+ * The built package as n8n loads it: n8n-core's PackageDirectoryLoader (what n8n uses for an
+ * installed community package) reads package.json's `n8n` section from the repo root and
+ * requires the compiled files in dist/. `npm test` builds first; run `npm run build` before
+ * running this file alone.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { PackageDirectoryLoader } from 'n8n-core';
+import type { Icon, Themed } from 'n8n-workflow';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	keywords: string[];
+	peerDependencies: Record<string, string>;
+	n8n: { n8nNodesApiVersion: number; credentials: string[]; nodes: string[] };
+};
+
+/** `icons/<package>/dist/…` as the loader rewrites `file:` icons, back to a path on disk. */
+function iconFiles(iconUrl: Themed<string> | undefined): string[] {
+	if (!iconUrl) return [];
+	const urls = typeof iconUrl === 'string' ? [iconUrl] : [iconUrl.light, iconUrl.dark];
+	return urls.map((url) => path.join(ROOT, url.replace(`icons/${pkg.name}/`, '')));
+}
+
+describe('package: dist as n8n loads it', () => {
+	let loader: PackageDirectoryLoader;
+
+	beforeAll(async () => {
+		const missing = [...pkg.n8n.credentials, ...pkg.n8n.nodes].filter((f) => !fs.existsSync(path.join(ROOT, f)));
+		expect(missing, 'run `npm run build` first (npm test does)').toEqual([]);
+		loader = new PackageDirectoryLoader(ROOT);
+		await loader.loadAll();
+	});
+
+	it('package.json is a community node package', () => {
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+	});
+
+	it('loads the three nodes and three credentials under their contract names', () => {
+		expect(loader.packageName).toBe(pkg.name);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['mdmEventTrigger', 'sendWebhook', 'verifySignature']);
+		expect(Object.keys(loader.credentialTypes).sort()).toEqual([
+			'destinationAuth',
+			'mdmDispatcherApi',
+			'webhookSigningSecret',
+		]);
+		const names = Object.fromEntries(loader.types.nodes.map((d) => [d.name, d.displayName]));
+		expect(names).toEqual({
+			mdmEventTrigger: 'MDM Event Trigger',
+			sendWebhook: 'Send Webhook',
+			verifySignature: 'Verify Signature',
+		});
+		const creds = Object.fromEntries(loader.types.credentials.map((c) => [c.name, c.displayName]));
+		expect(creds).toEqual({
+			mdmDispatcherApi: 'MDM Dispatcher API',
+			webhookSigningSecret: 'Webhook Signing Secret',
+			destinationAuth: 'Destination Auth',
+		});
+	});
+
+	it('every node and credential icon (light and dark) is in dist/', () => {
+		const files = [...loader.types.nodes, ...loader.types.credentials].flatMap((t) => {
+			const described = t as { iconUrl?: Themed<string>; icon?: Icon };
+			expect(described.iconUrl, `${t.name} has an icon`).toBeDefined();
+			return iconFiles(described.iconUrl);
+		});
+		expect(files.length).toBe(12);
+		for (const file of files) {
+			expect(file.startsWith(path.join(ROOT, 'dist')), file).toBe(true);
+			expect(fs.readFileSync(file, 'utf8'), file).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+		}
+	});
+
+	it('every node has its codex beside it', () => {
+		for (const description of loader.types.nodes) {
+			const codex = (description as { codex?: { categories?: string[] } }).codex;
+			expect(codex?.categories?.length, description.name).toBeGreaterThan(0);
+		}
+	});
+
+	it('the compiled nodes import the compiled core (nothing is written twice)', () => {
+		const send = fs.readFileSync(path.join(ROOT, 'dist/nodes/SendWebhook/SendWebhook.node.js'), 'utf8');
+		expect(send).toMatch(/require\("\.\.\/\.\.\/core"\)/);
+		expect(fs.existsSync(path.join(ROOT, 'dist/core/index.js'))).toBe(true);
+	});
+});
