@@ -12,17 +12,21 @@ import type { Workflow } from 'n8n-workflow';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { getEventType } from '../../core';
+import { getEventType, renderTemplate } from '../../core';
+import type { EventEnvelope } from '../../core';
 import { MdmDispatcherApi } from '../../credentials/MdmDispatcherApi.credentials';
 import { MdmEventTrigger } from '../../nodes/MdmEventTrigger/MdmEventTrigger.node';
 import { startTestDispatcher, TEST_API_KEY } from '../helpers/dispatcher';
 import type { TestDispatcher } from '../helpers/dispatcher';
+import { Receiver } from './helpers/receiver';
 import {
 	additionalData,
+	executeWorkflow,
 	hookContext,
 	loadOptionsContext,
 	makeNode,
 	makeWorkflow,
+	PACKAGE,
 	TestCredentialsHelper,
 	WebhookFront,
 } from './helpers/n8n';
@@ -386,5 +390,43 @@ describe('MDM Event Trigger: verified requests', () => {
 		expect(answer.status).toBe(401);
 		expect(answer.body.error).toMatchObject({ code: 'not_registered' });
 		expect(s.front.executions).toHaveLength(0);
+	});
+});
+
+describe('MDM Event Trigger -> Send Webhook in one workflow (n8n-core WorkflowExecute)', () => {
+	it('an enrollment delivered by the dispatcher is posted to "Slack" with the core template', async () => {
+		const s = await setup({ events: ['device.enrolled'] });
+		await lifecycle.create.call(s.hooks());
+		const slack = await new Receiver().start();
+		try {
+			const event = sampleEvent('device.enrolled');
+			const accepted = await dispatcher.api.post('/v1/events', event);
+			await dispatcher.api.waitForDelivery(accepted.body.deliveries[0].id);
+			const [workflowData] = s.front.executions;
+
+			// What n8n does after the webhook: run the workflow from the trigger with its output.
+			const send = makeNode({
+				type: 'sendWebhook',
+				name: 'Slack #provisioning',
+				parameters: { template: 'slack', url: `${slack.url}/services/T000/B000/XXX`, payloadSource: 'template' } as never,
+			});
+			const run = await executeWorkflow(
+				[s.node, send],
+				{ [s.node.name]: { main: [[{ node: send.name, type: 'main', index: 0 }]] } },
+				s.node,
+				workflowData[0],
+				{ credentials, mode: 'webhook' },
+			);
+			expect(run.status).toBe('success');
+			expect(s.node.type).toBe(`${PACKAGE}.mdmEventTrigger`);
+			expect(slack.requests).toHaveLength(1);
+			const body = JSON.parse(slack.requests[0].raw.toString('utf8')) as IDataObject;
+			expect(body).toEqual(renderTemplate('slack', event as unknown as EventEnvelope));
+			const out = run.data.resultData.runData[send.name][0].data!.main[0]![0];
+			expect(out.json.statusCode).toBe(200);
+			expect(out.pairedItem).toEqual({ item: 0, input: undefined });
+		} finally {
+			await slack.close();
+		}
 	});
 });

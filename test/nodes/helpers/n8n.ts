@@ -21,6 +21,7 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
+	IConnections,
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	ICredentialType,
@@ -238,22 +239,31 @@ export interface NodeRun {
 }
 
 /**
- * Runs one node in n8n-core's WorkflowExecute with `items` as its input, the way n8n's own
- * NodeTestHarness does, and returns what the node produced (or its error, in `task.error`).
+ * Runs a workflow in n8n-core's WorkflowExecute from `start` with `items` as its input, the way
+ * n8n's own NodeTestHarness does (and the way n8n runs a trigger's output after a webhook).
  */
-export async function executeNode(
-	spec: NodeSpec,
+export async function executeWorkflow(
+	nodes: INode[],
+	connections: IConnections,
+	start: INode,
 	items: INodeExecutionData[],
 	options: InstanceOptions & { mode?: WorkflowExecuteMode } = {},
-): Promise<NodeRun> {
-	const node = makeNode(spec);
-	const workflow = makeWorkflow([node]);
+): Promise<IRun> {
+	const workflow = new Workflow({
+		id: 'wf_TestWorkflow1',
+		name: 'Node pack test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		staticData: {},
+	});
 	const mode = options.mode ?? 'manual';
 	const workflowData = {
 		id: workflow.id,
 		name: workflow.name,
-		nodes: [node],
-		connections: {},
+		nodes,
+		connections,
 		active: false,
 		settings: {},
 		createdAt: new Date(),
@@ -270,7 +280,7 @@ export async function executeNode(
 		executionData: {
 			contextData: {},
 			metadata: {},
-			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
+			nodeExecutionStack: [{ node: start, data: { main: [items] }, source: null }],
 			waitingExecution: {},
 			waitingExecutionSource: {},
 		},
@@ -278,7 +288,17 @@ export async function executeNode(
 
 	const execute = new WorkflowExecute(additionalData({ ...options, hooks }), mode, runExecutionData);
 	await execute.processRunExecutionData(workflow);
-	const run = await done;
+	return await done;
+}
+
+/** Runs one node (see `executeWorkflow`) and returns what it produced, or its error in `task.error`. */
+export async function executeNode(
+	spec: NodeSpec,
+	items: INodeExecutionData[],
+	options: InstanceOptions & { mode?: WorkflowExecuteMode } = {},
+): Promise<NodeRun> {
+	const node = makeNode(spec);
+	const run = await executeWorkflow([node], {}, node, items, options);
 	const task = run.data.resultData.runData[node.name]?.[0];
 	if (!task) throw new Error(`node ${node.name} did not run: ${JSON.stringify(run.data.resultData.error)}`);
 	const outputs = (task.data?.main ?? []).map((output) => output ?? []);

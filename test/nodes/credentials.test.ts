@@ -1,0 +1,87 @@
+/** The credential types: names, fields, and the offline credential tests the nodes declare. */
+import { randomBytes } from 'node:crypto';
+
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+} from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+
+import { DestinationAuth } from '../../credentials/DestinationAuth.credentials';
+import { MdmDispatcherApi } from '../../credentials/MdmDispatcherApi.credentials';
+import { WebhookSigningSecret } from '../../credentials/WebhookSigningSecret.credentials';
+import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { VerifySignature } from '../../nodes/VerifySignature/VerifySignature.node';
+import { destinationAuthTest, webhookSigningSecretTest } from '../../nodes/shared/credentialTests';
+
+// The offline tests use nothing from their context.
+const context = {} as ICredentialTestFunctions;
+const credential = (data: ICredentialDataDecryptedObject): ICredentialsDecrypted => ({ id: 'c', name: 'c', type: 't', data });
+
+describe('credential types', () => {
+	it('MDM Dispatcher API: base URL + password-masked key, bearer auth, a test against /v1/event-types', () => {
+		const type = new MdmDispatcherApi();
+		expect(type.name).toBe('mdmDispatcherApi');
+		expect(type.displayName).toBe('MDM Dispatcher API');
+		expect(type.properties.map((p) => p.name)).toEqual(['baseUrl', 'apiKey']);
+		expect(type.properties[1].typeOptions?.password).toBe(true);
+		expect(type.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+		});
+		expect(type.test.request).toMatchObject({ url: '/v1/event-types', method: 'GET' });
+	});
+
+	it('Webhook Signing Secret and Destination Auth fields', () => {
+		const signing = new WebhookSigningSecret();
+		expect(signing.name).toBe('webhookSigningSecret');
+		expect(signing.displayName).toBe('Webhook Signing Secret');
+		const scheme = signing.properties.find((p) => p.name === 'scheme');
+		expect(scheme?.options?.map((o) => (o as { value: string }).value)).toEqual([
+			'standard',
+			'scalefusion',
+			'mender',
+			'hmac',
+		]);
+		expect(signing.properties.find((p) => p.name === 'secret')?.typeOptions?.password).toBe(true);
+
+		const auth = new DestinationAuth();
+		expect(auth.name).toBe('destinationAuth');
+		expect(auth.displayName).toBe('Destination Auth');
+		expect(auth.properties.map((p) => p.name)).toEqual(['authType', 'username', 'password', 'token']);
+		for (const name of ['password', 'token']) {
+			expect(auth.properties.find((p) => p.name === name)?.typeOptions?.password).toBe(true);
+		}
+	});
+
+	it('the nodes wire their offline credential tests', () => {
+		const send = new SendWebhook();
+		expect(send.description.credentials?.map((c) => [c.name, c.testedBy])).toEqual([
+			['destinationAuth', 'destinationAuthTest'],
+			['webhookSigningSecret', 'webhookSigningSecretTest'],
+		]);
+		expect(Object.keys(send.methods.credentialTest)).toEqual(['destinationAuthTest', 'webhookSigningSecretTest']);
+		expect(new VerifySignature().methods.credentialTest.webhookSigningSecretTest).toBe(webhookSigningSecretTest);
+	});
+});
+
+describe('offline credential tests', () => {
+	it('signing secret: a whsec_ key passes for standard, garbage does not; HMAC schemes need any secret', async () => {
+		const good = `whsec_${randomBytes(24).toString('base64')}`;
+		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'standard', secret: good }))).status).toBe('OK');
+		const bad = await webhookSigningSecretTest.call(context, credential({ scheme: 'standard', secret: 'whsec_%%%' }));
+		expect(bad.status).toBe('Error');
+		expect(bad.message).toMatch(/Standard Webhooks/);
+		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'hmac', secret: 'x' }))).status).toBe('OK');
+		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'mender', secret: '' }))).status).toBe('Error');
+	});
+
+	it('destination auth: basic needs a username, bearer a token', async () => {
+		const test = (data: ICredentialDataDecryptedObject) => destinationAuthTest.call(context, credential(data));
+		expect((await test({ authType: 'basic', username: 'ana', password: 'x' })).status).toBe('OK');
+		expect((await test({ authType: 'basic', username: '' })).status).toBe('Error');
+		expect((await test({ authType: 'bearer', token: 'tok' })).status).toBe('OK');
+		expect((await test({ authType: 'bearer', token: '' })).status).toBe('Error');
+	});
+});
