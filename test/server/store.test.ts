@@ -89,4 +89,35 @@ describe('LowdbStore', () => {
 		expect(reopened.listPendingDeliveries().map((d) => d.id)).toEqual(['msg_1_0', 'msg_1_1']);
 		await reopened.close();
 	});
+
+	it('retention prunes finished deliveries and their events, never pending ones', async () => {
+		const file = tempDataFile();
+		const store = new LowdbStore({ file, compactAfterBytes: 1024 });
+		await store.open();
+		for (let n = 0; n < 10; n++) {
+			const { event: e, deliveries } = event(n);
+			await store.acceptEvent(e, deliveries);
+			for (const k of [0, 1]) {
+				if (n < 5 && k === 1) continue; // events 0-4 keep one pending delivery
+				await store.recordAttempt({
+					deliveryId: `msg_${n}_${k}`,
+					attempt: { at: e.receivedAt, statusCode: 500, durationMs: 1, error: null, response: null },
+					status: 'failed',
+					nextAttemptAt: null,
+					request: { method: 'POST', url: 'https://example.com', headers: {}, body: '{}' },
+				});
+			}
+		}
+		await store.prune('2026-11-23T00:00:00.000Z');
+		expect(store.summarizeDeliveries({})).toEqual({ total: 5, succeeded: 0, failed: 0, pending: 5 });
+		expect(store.getEvent('evt_2')).toBeDefined();
+		expect(store.getEvent('evt_7')).toBeUndefined();
+		await store.close();
+		// Pruned records stay gone after a restart (their archive day files are deleted).
+		const reopened = new LowdbStore({ file });
+		await reopened.open();
+		await reopened.prune('2026-11-23T00:00:00.000Z');
+		expect(reopened.summarizeDeliveries({}).total).toBe(5);
+		await reopened.close();
+	});
 });
