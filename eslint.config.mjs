@@ -74,9 +74,26 @@ export default tseslint.config(
 		},
 		rules: {
 			...n8nNodesBase.configs.community.rules,
-			'@n8n/community-nodes/n8n-object-validation': 'error',
-			'@n8n/community-nodes/valid-peer-dependencies': 'error',
-			'@n8n/community-nodes/package-name-convention': 'error',
+			// The package.json rules of the community plugin's `recommended` set.
+			...Object.fromEntries(
+				[
+					'ai-node-package-json',
+					'n8n-object-validation',
+					'no-forbidden-lifecycle-scripts',
+					'no-overrides-field',
+					'no-template-placeholders',
+					'package-name-convention',
+					'require-files-array',
+					'require-homepage',
+					'require-version',
+					'valid-author',
+					'valid-description',
+					'valid-peer-dependencies',
+				].map((rule) => [
+					`@n8n/community-nodes/${rule}`,
+					n8nCommunityNodesPlugin.configs.recommended.rules[`@n8n/community-nodes/${rule}`],
+				]),
+			),
 			// Off: this package is deliberately a self-hosted product with runtime
 			// dependencies. The shared core (used by the nodes *and* the dispatcher) evaluates
 			// JSONata (jsonata) and validates event schemas (ajv); the dispatcher needs express,
