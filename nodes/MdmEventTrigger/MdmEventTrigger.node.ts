@@ -8,6 +8,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
 
 import { compileJsonata, evaluateCondition, matchesEventPattern, verifySignature } from '../../core';
 import type { EventEnvelope } from '../../core';
@@ -48,11 +49,16 @@ function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	return [...new Set(list.map((e) => String(e).trim()).filter(Boolean))];
 }
 
-/** A name unique per (mode, workflow, node), as the dispatcher wants names unique and ≤ 50. */
-function webhookName(ctx: IHookFunctions): string {
+/**
+ * A name unique per webhook URL (so per node, and apart for production and test URLs), readable,
+ * and ≤ 50 characters as the dispatcher wants: `n8n [test ]<workflow id> <node id…> <url hash>`.
+ */
+function webhookName(ctx: IHookFunctions, url: string): string {
 	const test = ctx.getMode() === 'manual' ? 'test ' : '';
 	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
-	return `n8n ${test}${workflowId} ${ctx.getNode().id}`.slice(0, MAX_NAME_LENGTH);
+	const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
+	const head = `n8n ${test}${workflowId} ${ctx.getNode().id.slice(0, 8)}`;
+	return `${head.slice(0, MAX_NAME_LENGTH - hash.length - 1)} ${hash}`;
 }
 
 function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boolean {
@@ -223,7 +229,7 @@ export class MdmEventTrigger implements INodeType {
 				const condition = String(this.getNodeParameter('condition', '') ?? '').trim();
 				if (condition) compileCondition(this, condition);
 
-				const name = webhookName(this);
+				const name = webhookName(this, url);
 				const workflow = this.getWorkflow();
 				const body: IDataObject = {
 					name,
@@ -239,13 +245,13 @@ export class MdmEventTrigger implements INodeType {
 					events,
 				};
 
-				// Names are unique at the dispatcher. One of ours with this name is left over (its id was
-				// lost, e.g. the workflow was not saved after a test run): remove it first.
+				// Names are unique at the dispatcher. One of ours for this very URL is left over (its id
+				// was lost, e.g. the workflow was not saved after a test run): remove it first.
 				const existing = (await dispatcherApiRequest.call(this, 'GET', '/webhooks')) as
 					| { data?: DispatcherWebhook[] }
 					| undefined;
 				const leftover = existing?.data?.find(
-					(w) => String(w.name ?? '').trim().toLowerCase() === name.toLowerCase(),
+					(w) => String(w.name ?? '').trim().toLowerCase() === name.toLowerCase() && w.url === url,
 				);
 				if (leftover) {
 					await dispatcherApiRequest.call(
