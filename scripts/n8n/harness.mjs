@@ -263,7 +263,7 @@ export function n8nEnv(inst) {
     N8N_LISTEN_ADDRESS: '127.0.0.1',
     N8N_HOST: '127.0.0.1',
     N8N_PROTOCOL: 'http',
-    WEBHOOK_URL: `http://127.0.0.1:${inst.port}/`,
+    N8N_WEBHOOK_URL: `http://127.0.0.1:${inst.port}/`,
     N8N_EDITOR_BASE_URL: `http://127.0.0.1:${inst.port}/`,
     N8N_RUNNERS_BROKER_PORT: String(inst.brokerPort),
     N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
@@ -281,6 +281,9 @@ export function n8nEnv(inst) {
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
     N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
     N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+    // n8n 2.x publishes (activates) workflows asynchronously through an outbox polled every 15 s
+    // by default; poll every second so an activation through the API lands quickly in tests.
+    N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '1000',
     N8N_LOG_LEVEL: 'info',
     N8N_LOG_OUTPUT: 'console',
     N8N_NO_COLOR: 'true',
@@ -349,8 +352,13 @@ export async function n8nCli(inst, args, opts = {}) {
   });
   const before = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   const timeoutMs = opts.timeoutMs ?? 120_000;
-  const timer = sleep(timeoutMs).then(() => 'timeout');
-  const r = await Promise.race([t.exited.then(() => 'exit'), timer]);
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const timedOut = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const r = await Promise.race([t.exited.then(() => 'exit'), timedOut]);
+  clearTimeout(timer);
   if (r === 'timeout') {
     await stopTracked(t, 1_000);
     throw new Error(`n8n ${args.join(' ')} timed out after ${fmtMs(timeoutMs)}; see ${logFile}`);

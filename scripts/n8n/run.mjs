@@ -312,35 +312,59 @@ async function main() {
     }, blocked);
 
     let enrollmentActive = false;
+    /**
+     * Waits (bounded) until the dispatcher holds `count` webhooks for `url`: n8n 2.x publishes
+     * workflows asynchronously (an outbox), so activation lands shortly after the API answers.
+     * @param {string} url @param {number} count
+     */
+    const waitWebhooks = (url, count) =>
+      waitFor(
+        `${count} dispatcher webhook(s) for ${url}`,
+        async () => {
+          const hooks = (await dispatcherWebhooks()).filter((h) => h.url === url);
+          return hooks.length === count ? hooks : null;
+        },
+        {
+          timeoutMs: 45_000,
+          intervalMs: 100,
+          onTimeout: () => `n8n log: ${tail(n.logFile, 6)}`,
+        },
+      );
+
     await check('activating enrollment-to-slack registers n8n\'s production URL at the dispatcher', async () => {
       const url = productionUrl(WF.enrollment);
       const before = (await dispatcherWebhooks()).filter((h) => h.url === url);
       assert(before.length === 0, `a webhook for ${url} existed before activation`);
       const t0 = performance.now();
       await c.activate(WF.enrollment.id);
+      const hooks = /** @type {any[]} */ (await waitWebhooks(url, 1));
+      const took = performance.now() - t0;
       enrollmentActive = true;
-      const hooks = (await dispatcherWebhooks()).filter((h) => h.url === url);
-      assert(hooks.length === 1, `expected 1 dispatcher webhook with url ${url}, found ${hooks.length}: ${JSON.stringify(await dispatcherWebhooks()).slice(0, 400)}`);
       const ev = [...hooks[0].events].sort();
       assert(JSON.stringify(ev) === JSON.stringify(['device.enrolled', 'device.unenrolled']), `events ${JSON.stringify(ev)}`);
-      const wf = await c.workflow(WF.enrollment.id);
-      const sd = wf.staticData?.[`node:${WF.enrollment.trigger}`];
-      assert(sd?.webhookId === hooks[0].id && /^whsec_/.test(sd?.secret ?? ''), `static data does not hold the webhook id and secret: ${JSON.stringify(wf.staticData)}`);
-      return `webhook ${hooks[0].id} → ${url} (${fmtMs(performance.now() - t0)})`;
+      const sd = await waitFor(
+        'the trigger\'s static data (webhook id + secret)',
+        async () => {
+          const s = (await c.workflow(WF.enrollment.id)).staticData?.[`node:${WF.enrollment.trigger}`];
+          return s?.webhookId === hooks[0].id && /^whsec_/.test(s?.secret ?? '') ? s : null;
+        },
+        { timeoutMs: 10_000, intervalMs: 200 },
+      );
+      return `webhook ${sd.webhookId} → ${url}, registered ${fmtMs(took)} after the API call`;
     }, blocked);
 
     await check('deactivating enrollment-to-slack through n8n removes the dispatcher webhook', async () => {
       const url = productionUrl(WF.enrollment);
+      const t0 = performance.now();
       await c.deactivate(WF.enrollment.id);
       enrollmentActive = false;
-      const left = (await dispatcherWebhooks()).filter((h) => h.url === url);
-      assert(left.length === 0, `${left.length} webhook(s) for ${url} still at the dispatcher`);
+      await waitWebhooks(url, 0);
+      const took = performance.now() - t0;
       // Back on for the delivery checks.
       await c.activate(WF.enrollment.id);
+      const again = /** @type {any[]} */ (await waitWebhooks(url, 1));
       enrollmentActive = true;
-      const again = (await dispatcherWebhooks()).filter((h) => h.url === url);
-      assert(again.length === 1, `re-activation registered ${again.length} webhooks`);
-      return `removed; re-activated as ${again[0].id}`;
+      return `removed ${fmtMs(took)} after the API call; re-activated as ${again[0].id}`;
     }, blocked);
     const enrollBlocked = blocked ?? (enrollmentActive ? null : 'enrollment-to-slack is not active');
 
@@ -430,7 +454,21 @@ async function main() {
       await sleep(1_500);
       const after = await settledExecutions(WF.enrollment.id);
       assert(after.length === before.length, `executions went from ${before.length} to ${after.length}`);
-      return `401 ${r.text.slice(0, 80)}; executions stay at ${after.length}`;
+      // Control: the same request untampered is accepted, so the 401 was the tampering's doing.
+      rcv.slack.clear();
+      const ok = await httpRequest(productionUrl(WF.enrollment), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(ts), 'webhook-signature': sig },
+        body,
+      });
+      assert(ok.status === 200, `the untampered control answered ${ok.status} ${ok.text.slice(0, 200)}`);
+      await rcv.slack.waitFor(() => true, 15_000);
+      // …and it is recorded as an execution, so "no execution" above is not an artefact.
+      await waitFor('the control execution to be recorded', async () => (await c.executions(WF.enrollment.id)).length === after.length + 1, {
+        timeoutMs: 15_000,
+        intervalMs: 300,
+      });
+      return `401 ${r.text.slice(0, 80)}; executions stayed at ${after.length}; untampered control → 200, Slack, 1 execution`;
     }, enrollBlocked);
 
     /** A Mender-style device event (Mender's webhook body), signed with the Mender scheme. */
@@ -502,7 +540,9 @@ async function main() {
       latency.p95 = percentile(ms, 95);
       latency.max = Math.max(...ms);
       latency.min = Math.min(...ms);
-      return `min ${fmtMs(latency.min)}, p50 ${fmtMs(latency.p50)}, p95 ${fmtMs(latency.p95)}, max ${fmtMs(latency.max)}`;
+      const dl = await d.api('GET', `/v1/deliveries?eventType=device.enrolled&limit=100`);
+      const retried = (dl.json?.data ?? []).filter((/** @type {any} */ x) => (x.attemptCount ?? 1) > 1).length;
+      return `${retried ? `${retried} deliveries needed a retry; ` : ''}min ${fmtMs(latency.min)}, p50 ${fmtMs(latency.p50)}, p95 ${fmtMs(latency.p95)}, max ${fmtMs(latency.max)}`;
     }, enrollBlocked);
 
     if (n) out(`[n8n] n8n main process rss ${n.rssMb()} MB`);
