@@ -20,7 +20,11 @@ interface TriggerStaticData extends IDataObject {
 	webhookId?: string;
 	secret?: string;
 	webhookUrl?: string;
+	/** Which of n8n's two webhooks this is: the active workflow's or the editor's test one. */
+	mode?: WebhookMode;
 }
+
+type WebhookMode = 'production' | 'test';
 
 /** The webhook object the dispatcher answers with (only the fields used here). */
 interface DispatcherWebhook {
@@ -43,6 +47,26 @@ function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData 
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
 }
 
+function forget(data: TriggerStaticData): void {
+	delete data.webhookId;
+	delete data.secret;
+	delete data.webhookUrl;
+	delete data.mode;
+}
+
+function hookMode(ctx: IHookFunctions): WebhookMode {
+	return ctx.getMode() === 'manual' ? 'test' : 'production';
+}
+
+/**
+ * Whether the stored webhook is this context's to change. A test run can start from a copy of the
+ * active workflow's static data; the production webhook recorded there is not the test run's to
+ * replace or remove.
+ */
+function ownsStoredWebhook(ctx: IHookFunctions, data: TriggerStaticData): boolean {
+	return data.mode === undefined || data.mode === hookMode(ctx);
+}
+
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	const raw = ctx.getNodeParameter('events', []) as string[] | string;
 	const list = Array.isArray(raw) ? raw : String(raw).split(',');
@@ -54,7 +78,7 @@ function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
  * and ≤ 50 characters as the dispatcher wants: `n8n [test ]<workflow id> <node id…> <url hash>`.
  */
 function webhookName(ctx: IHookFunctions, url: string): string {
-	const test = ctx.getMode() === 'manual' ? 'test ' : '';
+	const test = hookMode(ctx) === 'test' ? 'test ' : '';
 	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
 	const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
 	const head = `n8n ${test}${workflowId} ${ctx.getNode().id.slice(0, 8)}`;
@@ -181,6 +205,8 @@ export class MdmEventTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const data = staticData(this);
 				if (!data.webhookId || !data.secret) return false;
+				// Another mode's webhook: leave it alone; create() registers this mode's own.
+				if (!ownsStoredWebhook(this, data)) return false;
 
 				const webhook = (await dispatcherApiRequest.call(
 					this,
@@ -192,9 +218,7 @@ export class MdmEventTrigger implements INodeType {
 
 				if (!webhook) {
 					// Removed at the dispatcher meanwhile: forget it, create() registers a new one.
-					delete data.webhookId;
-					delete data.secret;
-					delete data.webhookUrl;
+					forget(data);
 					return false;
 				}
 
@@ -209,9 +233,7 @@ export class MdmEventTrigger implements INodeType {
 					undefined,
 					{ allowNotFound: true },
 				);
-				delete data.webhookId;
-				delete data.secret;
-				delete data.webhookUrl;
+				forget(data);
 				return false;
 			},
 
@@ -282,12 +304,15 @@ export class MdmEventTrigger implements INodeType {
 				data.webhookId = webhook.id;
 				data.secret = secret;
 				data.webhookUrl = url;
+				data.mode = hookMode(this);
 				return true;
 			},
 
 			/** Removes the webhook; one already gone (404) counts as removed. */
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = staticData(this);
+				// Another mode's webhook (see ownsStoredWebhook): not this context's to remove.
+				if (!ownsStoredWebhook(this, data)) return true;
 				if (data.webhookId) {
 					await dispatcherApiRequest.call(
 						this,
@@ -297,9 +322,7 @@ export class MdmEventTrigger implements INodeType {
 						{ allowNotFound: true },
 					);
 				}
-				delete data.webhookId;
-				delete data.secret;
-				delete data.webhookUrl;
+				forget(data);
 				return true;
 			},
 		},

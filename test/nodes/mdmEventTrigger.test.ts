@@ -255,27 +255,52 @@ describe('MDM Event Trigger: webhook lifecycle at a real dispatcher', () => {
 		expect(mine).toHaveLength(1);
 	});
 
-	it('test mode registers the test URL under its own name, alongside the production webhook', async () => {
+	it('test mode registers the test URL under its own name and leaves the production webhook alone', async () => {
 		const s = await setup();
 		await lifecycle.create.call(s.hooks('trigger'));
 		const production = s.stored().webhookId;
 
-		// n8n keeps the test webhook's static data apart from the active workflow's.
-		const testSetupData = { ...s.stored() };
-		for (const key of Object.keys(s.stored())) delete (s.stored() as IDataObject)[key];
-		expect(await lifecycle.create.call(s.hooks('manual'))).toBe(true);
-		const testHook = await dispatcher.api.get(`/v1/webhooks/${s.stored().webhookId}`);
-		expect(testHook.body.url).toBe(s.testUrl);
-		expect(testHook.body.name).toMatch(/^n8n test /);
+		// The editor's test run starts from a copy of the active workflow's static data.
+		const testWorkflow = makeWorkflow([s.node], JSON.parse(JSON.stringify(s.staticData)) as IDataObject, s.workflow.id);
+		const testFront = await new WebhookFront(testWorkflow, s.node, credentials, 'manual').start();
+		try {
+			const testHooks = () =>
+				hookContext(
+					testWorkflow,
+					s.node,
+					additionalData({ credentials, webhookTestBaseUrl: testFront.webhookTestBaseUrl }),
+					'manual',
+					'manual',
+				);
+			const testStored = () => testWorkflow.staticData[`node:${s.node.name}`] as IDataObject;
 
-		const posted = await postSigned(s.testUrl, String(s.stored().secret), JSON.stringify(sampleEvent('device.enrolled')));
-		expect(posted.status).toBe(200);
-		expect(s.front.executions).toHaveLength(1);
+			expect(await lifecycle.checkExists.call(testHooks())).toBe(false);
+			expect((await dispatcher.api.get(`/v1/webhooks/${production}`)).status).toBe(200);
 
-		expect(await lifecycle.delete.call(s.hooks('manual'))).toBe(true);
-		expect((await dispatcher.api.get(`/v1/webhooks/${testHook.body.id}`)).status).toBe(404);
-		Object.assign(s.stored() as IDataObject, testSetupData);
-		expect((await dispatcher.api.get(`/v1/webhooks/${production}`)).status).toBe(200);
+			expect(await lifecycle.create.call(testHooks())).toBe(true);
+			const testHook = await dispatcher.api.get(`/v1/webhooks/${testStored().webhookId}`);
+			expect(testHook.body.url).toBe(`${testFront.webhookTestBaseUrl}/${s.node.webhookId}/webhook`);
+			expect(testHook.body.name).toMatch(/^n8n test /);
+			expect(testHook.body.id).not.toBe(production);
+
+			const event = sampleEvent('device.enrolled');
+			const posted = await postSigned(testHook.body.url, String(testStored().secret), JSON.stringify(event));
+			expect(posted.status).toBe(200);
+			expect(testFront.executions[0][0][0].json).toEqual(event);
+
+			expect(await lifecycle.delete.call(testHooks())).toBe(true);
+			expect((await dispatcher.api.get(`/v1/webhooks/${testHook.body.id}`)).status).toBe(404);
+			expect((await dispatcher.api.get(`/v1/webhooks/${production}`)).status).toBe(200);
+
+			// Ending a test run whose static data still names the production webhook removes nothing.
+			const copy = makeWorkflow([s.node], JSON.parse(JSON.stringify(s.staticData)) as IDataObject, s.workflow.id);
+			const copyHooks = hookContext(copy, s.node, additionalData({ credentials }), 'manual', 'manual');
+			expect(await lifecycle.delete.call(copyHooks)).toBe(true);
+			expect((await dispatcher.api.get(`/v1/webhooks/${production}`)).status).toBe(200);
+			expect(await lifecycle.checkExists.call(s.hooks('trigger'))).toBe(true);
+		} finally {
+			await testFront.close();
+		}
 	});
 
 	it('refuses to activate without events or with a condition that is not JSONata', async () => {
