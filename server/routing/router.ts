@@ -1,7 +1,9 @@
 /**
  * Which deliveries an event makes: one per (webhook, profile-or-direct). Direct subscriptions
- * and enabled profiles whose events match and whose JSONata condition holds. Disabled webhooks
- * still get their deliveries: they wait, paused, until the webhook is enabled again.
+ * and enabled profiles whose events match and whose JSONata condition holds. A webhook an admin
+ * paused (`enabled: false`) still gets its deliveries: they wait until it is enabled again. One
+ * the dispatcher disabled (410 Gone, five days of failures) gets none: its endpoint is gone, and
+ * queueing for it without bound would only grow the store.
  */
 import { compileJsonata, evaluateCondition, matchesAnyEventPattern } from '../../core';
 import type { EventEnvelope } from '../../core/types';
@@ -18,8 +20,9 @@ export async function routeEvent(
 	profiles: readonly ProfileRecord[],
 ): Promise<RouteTarget[]> {
 	const targets: RouteTarget[] = [];
-	const known = new Set(webhooks.map((webhook) => webhook.id));
-	for (const webhook of webhooks) {
+	const routable = webhooks.filter((webhook) => webhook.enabled || webhook.disabledReason === 'manual');
+	const known = new Set(routable.map((webhook) => webhook.id));
+	for (const webhook of routable) {
 		if (matchesAnyEventPattern(webhook.events, envelope.type)) {
 			targets.push({ webhookId: webhook.id, profileId: null });
 		}

@@ -35,10 +35,12 @@ export class EventService {
 		if (errors.length > 0) throw validationFailed(errors);
 
 		const id = body.id ?? newEventId();
-		const known = this.store.getEvent(id);
-		if (known) return { status: 200, answer: answerOf(known) };
+		// In-flight first: the store shows an event in memory before its commit is on disk, and a
+		// duplicate must not be answered before the original is durable.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
+		const known = this.store.getEvent(id);
+		if (known) return { status: 200, answer: answerOf(known) };
 
 		const accepting = this.accept(id, body);
 		this.inFlight.set(id, accepting);

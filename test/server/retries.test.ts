@@ -52,6 +52,9 @@ describe('retries', () => {
 		const after = await dispatcher.api.get(`/v1/webhooks/${hook.id}`);
 		expect(after.body.enabled).toBe(false);
 		expect(after.body.disabledReason).toBe('gone');
+		// A webhook disabled by the dispatcher queues nothing new (one an admin paused does).
+		const later = await dispatcher.api.post('/v1/events', { type: 'device.offline', data: getEventType('device.offline')?.sample });
+		expect(later.body.deliveries.map((d: { webhookId: string }) => d.webhookId)).not.toContain(hook.id);
 	});
 
 	it('400 fails at once with one attempt', async () => {

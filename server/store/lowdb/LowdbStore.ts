@@ -66,14 +66,15 @@ export class LowdbStore implements Store {
 	private readonly sync: boolean;
 
 	constructor(private readonly options: LowdbStoreOptions) {
-		this.snapshot = new Snapshot(options.file);
 		this.sync = options.sync ?? true;
+		this.snapshot = new Snapshot(options.file, this.sync);
 		this.archive = new Archive(`${options.file}.logs`, this.sync);
 		this.compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
 	}
 
 	async open(): Promise<void> {
-		await fs.mkdir(path.dirname(this.options.file), { recursive: true });
+		// Secrets live in these files: a data folder the dispatcher creates is private to its user.
+		await fs.mkdir(path.dirname(this.options.file), { recursive: true, mode: 0o700 });
 		const archived = await this.archive.load();
 		for (const event of archived.events) this.events.set(event.id, event);
 		for (const delivery of archived.deliveries) this.deliveries.upsert(delivery);

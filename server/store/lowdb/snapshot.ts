@@ -2,6 +2,8 @@
  * The lowdb document at `DISPATCHER_DATA`: configuration plus the hot state (events with pending
  * deliveries). Rewritten only at compaction, so it stays small whatever the size of the log.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { DeliveryRecord, EventRecord, ProfileRecord, StoreMeta, WebhookRecord } from '../types';
@@ -32,7 +34,10 @@ export function emptySnapshot(): SnapshotData {
 export class Snapshot {
 	private readonly db: Low<SnapshotData>;
 
-	constructor(readonly path: string) {
+	constructor(
+		readonly path: string,
+		private readonly sync: boolean = true,
+	) {
 		this.db = new Low<SnapshotData>(new JSONFile<SnapshotData>(path), emptySnapshot());
 	}
 
@@ -41,9 +46,22 @@ export class Snapshot {
 		return this.db.data;
 	}
 
-	/** Atomic: lowdb's writer goes through a temp file and a rename. */
+	/**
+	 * Atomic: lowdb's writer goes through a temp file and a rename. With `sync`, the file and its
+	 * directory are then flushed, so the journals this snapshot replaces may be deleted safely
+	 * even across a power loss.
+	 */
 	async write(data: SnapshotData): Promise<void> {
 		this.db.data = data;
 		await this.db.write();
+		if (!this.sync) return;
+		for (const target of [this.path, path.dirname(this.path)]) {
+			const handle = await fs.open(target, 'r');
+			try {
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+		}
 	}
 }
