@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderTemplate, verifySignature } from '../../core';
 import type { EventEnvelope } from '../../core';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { startTestDispatcher } from '../helpers/dispatcher';
 import { executeNode } from './helpers/n8n';
 import { Receiver } from './helpers/receiver';
 
@@ -270,6 +271,51 @@ describe('Send Webhook: node contract', () => {
 			'messageId',
 		]) {
 			expect(names).toContain(name);
+		}
+	});
+});
+
+describe('Send Webhook and the dispatcher send the same request', () => {
+	it('for the same event, template and secret: same body bytes, same headers, both signatures verify', async () => {
+		const dispatcher = await startTestDispatcher();
+		const fromDispatcher = await new Receiver().start();
+		try {
+			for (const template of ['custom', 'slack', 'teams'] as const) {
+				fromDispatcher.requests.length = 0;
+				receiver.requests.length = 0;
+				const created = await dispatcher.api.post('/v1/webhooks', {
+					name: `parity ${template}`,
+					template,
+					url: `${fromDispatcher.url}/in`,
+					events: ['device.enrolled'],
+					signing: { scheme: 'standard', secret: SECRET },
+				});
+				expect(created.status).toBe(201);
+				const event = { ...envelope, id: `evt_parity_${template}` };
+				const mock = await dispatcher.api.post('/v1/events', { ...event, type: 'device.enrolled' });
+				expect(mock.status).toBe(202);
+				await dispatcher.api.waitForDelivery(mock.body.deliveries[0].id);
+
+				await send(
+					{ template, payloadSource: 'template', signing: 'webhookSigningSecret' },
+					[{ json: event as unknown as IDataObject }],
+					{ webhookSigningSecret: { scheme: 'standard', secret: SECRET } },
+				);
+
+				const [theirs] = fromDispatcher.requests;
+				const [ours] = receiver.requests;
+				expect(ours.raw.equals(theirs.raw), template).toBe(true);
+				for (const name of ['content-type', 'user-agent']) expect(ours.headers[name]).toBe(theirs.headers[name]);
+				for (const req of [ours, theirs]) {
+					expect(verifySignature('standard', { headers: req.headers, body: req.raw, secret: SECRET })).toEqual({
+						valid: true,
+					});
+				}
+				await dispatcher.api.delete(`/v1/webhooks/${created.body.id}`);
+			}
+		} finally {
+			await fromDispatcher.close();
+			await dispatcher.close();
 		}
 	});
 });
