@@ -1,5 +1,6 @@
 /** JSON Schemas of alert profile bodies. */
 import type { JsonSchema } from '../../../core/types';
+import type { ProfileRecord } from '../../store/types';
 
 const profileProperties: Record<string, JsonSchema> = {
 	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
@@ -62,14 +63,7 @@ export const previewQuerySchema: JsonSchema = {
 	},
 };
 
-export interface ProfileCreateBody {
-	name: string;
-	description: string;
-	events: string[];
-	condition: string | null;
-	webhookIds: string[];
-	payload: string | null;
-	enabled: boolean;
-}
+/** A create body, once validated and defaulted: the stored profile minus what the server assigns. */
+export type ProfileCreateBody = Omit<ProfileRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
 export type ProfileUpdateBody = Partial<ProfileCreateBody>;
