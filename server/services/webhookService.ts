@@ -43,8 +43,12 @@ export class WebhookService {
 		return webhook;
 	}
 
-	/** Builds a record from a create body and checks every rule; nothing is stored. */
-	async prepare(body: WebhookCreateBody): Promise<WebhookRecord> {
+	/**
+	 * Builds a record from a create body and checks every rule; nothing is stored. A config that
+	 * is only tested (`POST /v1/webhooks/test`) may share its name: it is often an edit of a saved
+	 * webhook.
+	 */
+	async prepare(body: WebhookCreateBody, purpose: 'save' | 'test' = 'save'): Promise<WebhookRecord> {
 		const now = new Date().toISOString();
 		const scheme = body.signing.scheme;
 		const record: WebhookRecord = {
@@ -66,7 +70,7 @@ export class WebhookService {
 			createdAt: now,
 			updatedAt: now,
 		};
-		await this.check(record);
+		await this.check(record, undefined, purpose === 'save');
 		return record;
 	}
 
@@ -165,13 +169,13 @@ export class WebhookService {
 		};
 	}
 
-	private async check(record: WebhookRecord, current?: WebhookRecord): Promise<void> {
+	private async check(record: WebhookRecord, current?: WebhookRecord, uniqueName = true): Promise<void> {
 		const errors: FieldError[] = [];
 		const lowerName = record.name.trim().toLowerCase();
 		const clash = this.store
 			.listWebhooks()
 			.find((other) => other.id !== record.id && other.name.trim().toLowerCase() === lowerName);
-		if (clash) errors.push({ path: '/name', message: `name is already used by webhook ${clash.id}` });
+		if (clash && uniqueName) errors.push({ path: '/name', message: `name is already used by webhook ${clash.id}` });
 		record.events.forEach((pattern, index) => {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});

@@ -94,6 +94,20 @@ describe('secrets', () => {
 			const mock = await dispatcher.api.post(`/v1/webhooks/${saved.body.id}/mock`, { type: 'compliance.violated' });
 			expect(mock.body).toMatchObject({ ok: true, statusCode: 200 });
 			expect(JSON.parse(failing.requests[2].body).type).toBe('compliance.violated');
+			// An unsaved config (here: an edit of the saved one, same name) is tested, not stored.
+			const unsaved = await dispatcher.api.post('/v1/webhooks/test', {
+				name: 'validated',
+				url: failing.url,
+				template: 'slack',
+				signing: { scheme: 'mender', secret: 'unsaved-secret' },
+			});
+			expect(unsaved.status, unsaved.text).toBe(200);
+			expect(unsaved.body).toMatchObject({ ok: true, statusCode: 200, error: null });
+			expect(unsaved.body.durationMs).toBeGreaterThan(0);
+			const unsavedRequest = failing.requests[3];
+			expect(typeof JSON.parse(unsavedRequest.body).text).toBe('string');
+			expect(unsavedRequest.headers['x-men-signature']).toMatch(/^[0-9a-f]{64}$/);
+			expect((await dispatcher.api.get('/v1/webhooks')).body.data.filter((w: { name: string }) => w.name === 'validated')).toHaveLength(1);
 			const log = await dispatcher.api.get(`/v1/deliveries?webhookId=${saved.body.id}`);
 			expect(log.body.data).toEqual([]);
 		} finally {

@@ -42,7 +42,7 @@ export function webhooksRouter(context: DispatcherContext): Router {
 	});
 
 	router.post('/webhooks/test', async (request, response) => {
-		const record = await webhooks.prepare(validateCreate(request.body));
+		const record = await webhooks.prepare(validateCreate(request.body), 'test');
 		response.json(await sendOnce(client, record, sampleEnvelope('webhook.test')));
 	});
 
