@@ -397,6 +397,15 @@ describe('MDM Event Trigger: verified requests', () => {
 		expect(s.front.executions[0][0][0].json.id).toBe(ios.id);
 	});
 
+	it('a condition that fails at run time answers 500 (n8n records the error) and starts nothing', async () => {
+		const s = await setup({ condition: '$number(data.device.name) > 1' });
+		await lifecycle.create.call(s.hooks());
+		const answer = await postSigned(s.productionUrl, String(s.stored().secret), JSON.stringify(sampleEvent('device.enrolled')));
+		expect(answer.status).toBe(500);
+		expect(s.front.calls[0].error?.message).toMatch(/The condition failed on event evt_/);
+		expect(s.front.executions).toHaveLength(0);
+	});
+
 	it('a signed event of a type the node does not subscribe to is acknowledged and skipped', async () => {
 		const s = await setup({ events: ['device.enrolled'] });
 		await lifecycle.create.call(s.hooks());
