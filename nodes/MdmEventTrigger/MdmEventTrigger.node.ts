@@ -6,8 +6,9 @@ import type {
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
+	JsonObject,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 
 import { compileJsonata, evaluateCondition, matchesEventPattern, verifySignature } from '../../core';
@@ -285,12 +286,19 @@ export class MdmEventTrigger implements INodeType {
 					);
 				}
 
-				const webhook = (await dispatcherApiRequest.call(
-					this,
-					'POST',
-					'/webhooks',
-					body,
-				)) as DispatcherWebhook | undefined;
+				let webhook: DispatcherWebhook | undefined;
+				try {
+					webhook = (await dispatcherApiRequest.call(this, 'POST', '/webhooks', body)) as
+						| DispatcherWebhook
+						| undefined;
+				} catch (error) {
+					const apiError = error as NodeApiError;
+					if (/\/url/.test(String(apiError.description ?? ''))) {
+						apiError.description = `${apiError.description}. The dispatcher only accepts https:// URLs on public addresses unless it runs with DISPATCHER_ALLOW_HTTP=true and DISPATCHER_ALLOWED_CIDRS covering n8n (${url}).`;
+					}
+					// Hands back the same error (now with the hint).
+					throw new NodeApiError(this.getNode(), apiError as unknown as JsonObject);
+				}
 
 				const secret = webhook?.signing?.secret;
 				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith('whsec_')) {

@@ -303,6 +303,31 @@ describe('MDM Event Trigger: webhook lifecycle at a real dispatcher', () => {
 		}
 	});
 
+	it('a dispatcher that refuses n8n\'s http URL explains how to allow it', async () => {
+		const strict = await startTestDispatcher({ allowHttp: false, allowedCidrs: [] });
+		try {
+			const s = await setup();
+			const strictCredentials = { mdmDispatcherApi: { baseUrl: strict.baseUrl, apiKey: TEST_API_KEY } };
+			const hooks = hookContext(
+				s.workflow,
+				s.node,
+				additionalData({ credentials: strictCredentials, webhookBaseUrl: s.front.webhookBaseUrl }),
+				'trigger',
+				'activate',
+			);
+			const error = await lifecycle.create.call(hooks).then(
+				() => undefined,
+				(e: unknown) => e as { message: string; description?: string; httpCode?: string },
+			);
+			expect(error?.httpCode).toMatch(/^4/);
+			expect(error?.description).toMatch(/\/url.*DISPATCHER_ALLOW_HTTP=true/);
+			expect(s.stored()).toEqual({});
+			expect((await strict.api.get('/v1/webhooks')).body.data).toEqual([]);
+		} finally {
+			await strict.close();
+		}
+	});
+
 	it('refuses to activate without events or with a condition that is not JSONata', async () => {
 		const none = await setup({ events: [] });
 		await expect(lifecycle.create.call(none.hooks())).rejects.toThrow(/at least one event type/);
