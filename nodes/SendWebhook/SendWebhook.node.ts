@@ -15,6 +15,7 @@ import { destinationAuthTest, webhookSigningSecretTest } from '../shared/credent
 import { resolveAuth, resolveSigning } from './actions/credentials';
 import { buildPayload } from './actions/payload';
 import { MAX_TIMEOUT_SECONDS, sendOutboundRequest } from './transport/send';
+import type { SendResult } from './transport/send';
 
 /** A fresh request id, `msg_` + 128 random bits (URL-safe). */
 function newMessageId(): string {
@@ -268,7 +269,7 @@ export class SendWebhook implements INodeType {
 					headers,
 				});
 
-				let result;
+				let result: SendResult;
 				try {
 					result = await sendOutboundRequest.call(this, request, timeoutSeconds);
 				} catch (error) {
