@@ -166,7 +166,8 @@ export function makeTempDir(prefix) {
 }
 
 /**
- * Polls `fn` until it returns a truthy value or the timeout passes.
+ * Polls `fn` until it returns a truthy value or the timeout passes. An error thrown with
+ * `fatal: true` ends the wait at once; other errors are retried.
  * @template T
  * @param {string} what
  * @param {() => Promise<T | undefined | null | false>} fn
@@ -182,6 +183,7 @@ export async function waitFor(what, fn, opts) {
       const v = await fn();
       if (v) return v;
     } catch (e) {
+      if (e && typeof e === 'object' && /** @type {{fatal?: boolean}} */ (e).fatal) throw e;
       lastErr = e;
     }
     await sleep(opts.intervalMs ?? 200);
@@ -194,7 +196,7 @@ export async function waitFor(what, fn, opts) {
 /**
  * fetch with a timeout; never throws on HTTP status.
  * @param {string} url
- * @param {{method?: string, headers?: Record<string,string>, body?: string | Buffer, timeoutMs?: number}} [opts]
+ * @param {{method?: string, headers?: Record<string,string>, body?: string | Uint8Array, timeoutMs?: number}} [opts]
  * @returns {Promise<{status: number, headers: Headers, text: string, json: any}>}
  */
 export async function httpRequest(url, opts = {}) {
@@ -205,7 +207,7 @@ export async function httpRequest(url, opts = {}) {
   const res = await fetch(url, {
     method: opts.method ?? 'GET',
     headers: opts.headers,
-    body: opts.body,
+    body: /** @type {BodyInit | undefined} */ (opts.body),
     signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
     redirect: 'manual',
   });
@@ -667,7 +669,7 @@ export async function startDispatcher(opts = {}) {
     await waitFor(
       'dispatcher /healthz',
       async () => {
-        if (t.hasExited()) throw new Error(`dispatcher exited early (code ${t.child.exitCode})`);
+        if (t.hasExited()) throw Object.assign(new Error(`dispatcher exited early (code ${t.child.exitCode})`), { fatal: true });
         return (await httpRequest(`${baseUrl}/healthz`, { timeoutMs: 2_000 })).status === 200;
       },
       { timeoutMs: opts.timeoutMs ?? 30_000, intervalMs: 100, onTimeout: () => `log tail:\n${tail(logFile)}` },
@@ -848,7 +850,7 @@ export function buildPackage(opts) {
  * @param {CapturedRequest} req
  * @param {string} secret whsec_…
  * @param {number} [toleranceSeconds]
- * @returns {{ok: true} | {ok: false, reason: string}}
+ * @returns {{ok: boolean, reason?: string}}
  */
 export function verifyStandardSignature(req, secret, toleranceSeconds = 300) {
   const id = req.headers['webhook-id'];

@@ -182,6 +182,7 @@ export function readMarker() {
  * @returns {NodeJS.ProcessEnv}
  */
 export function node24Env(node24, headers) {
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH ?? ''}` };
   if (headers) env.npm_config_nodedir = headers;
   // What an outer `npm run` sets about *this* repository must not leak into the nested npm.
@@ -205,6 +206,74 @@ export async function ensureN8nInstalled(opts = {}) {
     log(`install: cached n8n ${N8N_VERSION} in ${dir} (installed ${existing.installedAt}, took ${fmtMs(existing.durationMs)}) (${fmtMs(performance.now() - t0)})`);
     return { dir, bin: n8nBin(), node24, cached: true, durationMs: performance.now() - t0 };
   }
+  const release = await acquireInstallLock();
+  try {
+    // Another process may have completed the install while this one waited for the lock.
+    const done = opts.force ? null : readMarker();
+    if (done) {
+      log(`install: completed by another process meanwhile (${fmtMs(performance.now() - t0)})`);
+      return { dir, bin: n8nBin(), node24, cached: true, durationMs: performance.now() - t0 };
+    }
+    return await installLocked(dir, node24, t0);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One install at a time per cache folder (the test run and the benchmark may both call
+ * `ensureN8nInstalled()`): a lock folder holding the owner's pid; a lock whose owner is dead is
+ * taken over. Waits at most 40 minutes.
+ * @returns {Promise<() => void>} releases the lock
+ */
+async function acquireInstallLock() {
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  const lock = path.join(cacheRoot(), `n8n-${N8N_VERSION}.lock`);
+  const deadline = Date.now() + 40 * 60_000;
+  let said = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      return () => fs.rmSync(lock, { recursive: true, force: true });
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+    }
+    let owner = 0;
+    try {
+      owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+    } catch {
+      /* being created or removed */
+    }
+    let alive = false;
+    if (owner > 0) {
+      try {
+        process.kill(owner, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (owner > 0 && !alive) {
+      fs.rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the install lock ${lock} (held by pid ${owner})`);
+    if (!said) {
+      log(`install: waiting for another install (pid ${owner || '?'}) to finish`);
+      said = true;
+    }
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
+/**
+ * @param {string} dir
+ * @param {string} node24
+ * @param {number} t0
+ * @returns {Promise<{dir: string, bin: string, node24: string, cached: boolean, durationMs: number}>}
+ */
+async function installLocked(dir, node24, t0) {
   fs.mkdirSync(dir, { recursive: true });
   fs.rmSync(markerFile(), { force: true });
   const logFile = path.join(dir, 'install.log');

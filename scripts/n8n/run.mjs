@@ -560,8 +560,10 @@ async function main() {
   const failed = results.filter((r) => !r.ok).length;
   const passed = results.length - failed;
   if (failed && !KEEP) {
-    out(`[n8n] logs kept for the failure in ${root} (n8n.log, dispatcher/dispatcher.log, build.log)`);
+    out(`[n8n] logs kept for the failure in ${root} (n8n.log, n8n/n8n-cli.log, dispatcher/dispatcher.log, build.log)`);
     if (fs.existsSync(path.join(root, 'n8n.log'))) out(`[n8n] n8n.log tail:\n${tail(path.join(root, 'n8n.log'), 25).replace(/^/gm, '     | ')}`);
+    const cliLog = path.join(root, 'n8n', 'n8n-cli.log');
+    if (fs.existsSync(cliLog) && !fs.existsSync(path.join(root, 'n8n.log'))) out(`[n8n] n8n-cli.log tail:\n${tail(cliLog, 25).replace(/^/gm, '     | ')}`);
     if (fs.existsSync(path.join(root, 'dispatcher', 'dispatcher.log'))) out(`[n8n] dispatcher.log tail:\n${tail(path.join(root, 'dispatcher', 'dispatcher.log'), 15).replace(/^/gm, '     | ')}`);
   } else if (!KEEP) {
     fs.rmSync(root, { recursive: true, force: true });
