@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+	resolve: {
+		// n8n-core requires n8n-workflow as CommonJS; tests must load that same copy, not the ESM
+		// build, or n8n's classes (NodeApiError, …) would exist twice and `instanceof` would lie.
+		alias: { 'n8n-workflow': require.resolve('n8n-workflow') },
+	},
 	test: {
 		include: ['test/**/*.test.ts'],
 		testTimeout: 30_000,

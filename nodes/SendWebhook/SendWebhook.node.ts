@@ -7,20 +7,13 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { randomBytes } from 'node:crypto';
-
-import { buildOutboundRequest, checkCustomHeaders } from '../../core';
+import { buildOutboundRequest, checkCustomHeaders, newId } from '../../core';
 import type { HttpMethod } from '../../core';
 import { destinationAuthTest, webhookSigningSecretTest } from '../shared/credentialTests';
 import { resolveAuth, resolveSigning } from './actions/credentials';
 import { buildPayload } from './actions/payload';
 import { MAX_TIMEOUT_SECONDS, sendOutboundRequest } from './transport/send';
 import type { SendResult } from './transport/send';
-
-/** A fresh request id, `msg_` + 128 random bits (URL-safe). */
-function newMessageId(): string {
-	return `msg_${randomBytes(16).toString('base64url')}`;
-}
 
 function customHeaders(ctx: IExecuteFunctions, itemIndex: number): Record<string, string> {
 	const collection = ctx.getNodeParameter('headers', itemIndex, {}) as {
@@ -256,7 +249,7 @@ export class SendWebhook implements INodeType {
 				const auth = await resolveAuth.call(this, itemIndex);
 				const signing = await resolveSigning.call(this, itemIndex);
 				const messageId =
-					String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim() || newMessageId();
+					String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim() || newId('msg');
 
 				const request = buildOutboundRequest({
 					url,

@@ -16,7 +16,8 @@ export interface ReceivedRequest {
 }
 
 export interface ScriptedResponse {
-	status: number;
+	/** Default 200. */
+	status?: number;
 	body?: string;
 	headers?: Record<string, string>;
 	/** Wait this long before answering. */
@@ -24,18 +25,24 @@ export interface ScriptedResponse {
 }
 
 export interface Receiver {
+	/** `origin` + `/hook`. */
 	url: string;
+	/** `http://127.0.0.1:<port>`, for tests that choose their own paths. */
+	origin: string;
 	port: number;
 	requests: ReceivedRequest[];
 	/** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
 	waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
 	respondWith(...responses: ScriptedResponse[]): void;
+	/** Answers each request by a function of it instead of a script. */
+	replyWith(reply: (request: ReceivedRequest) => ScriptedResponse): void;
 	close(): Promise<void>;
 }
 
 export async function startReceiver(...responses: ScriptedResponse[]): Promise<Receiver> {
 	let script = responses.length > 0 ? responses : [{ status: 200, body: 'ok' }];
 	let served = 0;
+	let replyFunction: ((request: ReceivedRequest) => ScriptedResponse) | null = null;
 	const requests: ReceivedRequest[] = [];
 	const waiters: { count: number; resolve: () => void }[] = [];
 	const server = http.createServer((request, response) => {
@@ -43,18 +50,20 @@ export async function startReceiver(...responses: ScriptedResponse[]): Promise<R
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
 			const raw = Buffer.concat(chunks);
-			requests.push({
+			const received: ReceivedRequest = {
 				method: request.method ?? '',
 				url: request.url ?? '',
 				headers: request.headers,
 				raw,
 				body: raw.toString('utf8'),
 				receivedAtMs: Date.now(),
-			});
-			const answer = script[Math.min(served, script.length - 1)];
+			};
+			requests.push(received);
+			const answer = replyFunction ? replyFunction(received) : script[Math.min(served, script.length - 1)];
 			served++;
 			const send = () => {
-				response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+				if (response.destroyed) return;
+				response.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });
 				response.end(answer.body ?? '');
 			};
 			if (answer.delayMs) setTimeout(send, answer.delayMs);
@@ -66,11 +75,16 @@ export async function startReceiver(...responses: ScriptedResponse[]): Promise<R
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}/hook`,
+		origin: `http://127.0.0.1:${port}`,
 		port,
 		requests,
 		respondWith(...next) {
 			script = next;
 			served = 0;
+			replyFunction = null;
+		},
+		replyWith(reply) {
+			replyFunction = reply;
 		},
 		waitFor(count, timeoutMs = 10_000) {
 			if (requests.length >= count) return Promise.resolve(requests.slice());

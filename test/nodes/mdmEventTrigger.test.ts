@@ -18,7 +18,7 @@ import { MdmDispatcherApi } from '../../credentials/MdmDispatcherApi.credentials
 import { MdmEventTrigger } from '../../nodes/MdmEventTrigger/MdmEventTrigger.node';
 import { startTestDispatcher, TEST_API_KEY } from '../helpers/dispatcher';
 import type { TestDispatcher } from '../helpers/dispatcher';
-import { Receiver } from './helpers/receiver';
+import { startReceiver } from '../helpers/receiver';
 import {
 	additionalData,
 	executeWorkflow,
@@ -456,7 +456,7 @@ describe('MDM Event Trigger -> Send Webhook in one workflow (n8n-core WorkflowEx
 	it('an enrollment delivered by the dispatcher is posted to "Slack" with the core template', async () => {
 		const s = await setup({ events: ['device.enrolled'] });
 		await lifecycle.create.call(s.hooks());
-		const slack = await new Receiver().start();
+		const slack = await startReceiver();
 		try {
 			const event = sampleEvent('device.enrolled');
 			const accepted = await dispatcher.api.post('/v1/events', event);
@@ -467,7 +467,7 @@ describe('MDM Event Trigger -> Send Webhook in one workflow (n8n-core WorkflowEx
 			const send = makeNode({
 				type: 'sendWebhook',
 				name: 'Slack #provisioning',
-				parameters: { template: 'slack', url: `${slack.url}/services/T000/B000/XXX`, payloadSource: 'template' } as never,
+				parameters: { template: 'slack', url: `${slack.origin}/services/T000/B000/XXX`, payloadSource: 'template' } as never,
 			});
 			const run = await executeWorkflow(
 				[s.node, send],

@@ -14,7 +14,7 @@ import type { EventEnvelope } from '../../core';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { startTestDispatcher } from '../helpers/dispatcher';
 import { executeNode } from './helpers/n8n';
-import { Receiver } from './helpers/receiver';
+import { type Receiver, startReceiver } from '../helpers/receiver';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const HMAC_SECRET = 'scalefusion-shared-secret';
@@ -29,16 +29,16 @@ const envelope: EventEnvelope = {
 	},
 };
 
-const receiver = new Receiver();
+let receiver: Receiver;
 beforeAll(async () => {
-	await receiver.start();
+	receiver = await startReceiver();
 });
 afterAll(async () => {
 	await receiver.close();
 });
 beforeEach(() => {
 	receiver.requests.length = 0;
-	receiver.setReply(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }));
+	receiver.replyWith(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }));
 });
 
 type Params = IDataObject;
@@ -55,7 +55,7 @@ async function send(
 	return await executeNode(
 		{
 			type: 'sendWebhook',
-			parameters: { url: `${receiver.url}/hook`, ...parameters } as never,
+			parameters: { url: `${receiver.origin}/hook`, ...parameters } as never,
 			credentials: nodeCredentials,
 			onError,
 		},
@@ -207,7 +207,7 @@ describe('Send Webhook: request options', () => {
 
 	it('takes its URL from an expression per item', async () => {
 		const items = [1, 2].map((n) => ({ json: { ...envelope, path: `/tenant-${n}` } as unknown as IDataObject }));
-		const { outputs } = await send({ url: `={{ "${receiver.url}" + $json.path }}` }, items);
+		const { outputs } = await send({ url: `={{ "${receiver.origin}" + $json.path }}` }, items);
 		expect(receiver.requests.map((r) => r.url)).toEqual(['/tenant-1', '/tenant-2']);
 		expect(outputs[0].map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
@@ -215,7 +215,7 @@ describe('Send Webhook: request options', () => {
 
 describe('Send Webhook: failures', () => {
 	it('a non-2xx answer is a NodeApiError carrying the status', async () => {
-		receiver.setReply(() => ({ status: 503, body: 'maintenance' }));
+		receiver.replyWith(() => ({ status: 503, body: 'maintenance' }));
 		const { task } = await send({});
 		expect(task.error?.name).toBe('NodeApiError');
 		expect(task.error?.message).toMatch(/HTTP 503/);
@@ -223,9 +223,9 @@ describe('Send Webhook: failures', () => {
 	});
 
 	it('continue-on-fail emits the error on the failing item and keeps the others', async () => {
-		receiver.setReply((req) => (req.url === '/bad' ? { status: 500, body: 'boom' } : { status: 204 }));
+		receiver.replyWith((req) => (req.url === '/bad' ? { status: 500, body: 'boom' } : { status: 204 }));
 		const items = ['/ok', '/bad', '/ok'].map((path) => ({ json: { ...envelope, path } as unknown as IDataObject }));
-		const { outputs, task } = await send({ url: `={{ "${receiver.url}" + $json.path }}` }, items, {}, 'continueRegularOutput');
+		const { outputs, task } = await send({ url: `={{ "${receiver.origin}" + $json.path }}` }, items, {}, 'continueRegularOutput');
 		expect(task.error).toBeUndefined();
 		const out = outputs[0];
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -235,7 +235,7 @@ describe('Send Webhook: failures', () => {
 	});
 
 	it('a timeout is an error (and an error item with continue-on-fail)', async () => {
-		receiver.setReply(() => ({ status: 200, delayMs: 1500 }));
+		receiver.replyWith(() => ({ status: 200, delayMs: 1500 }));
 		const failed = await send({ timeoutSeconds: 1 });
 		expect(failed.task.error?.message).toMatch(/within 1 s/);
 
@@ -245,8 +245,8 @@ describe('Send Webhook: failures', () => {
 	});
 
 	it('does not follow redirects', async () => {
-		receiver.setReply((req) =>
-			req.url === '/hook' ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } } : { status: 200 },
+		receiver.replyWith((req) =>
+			req.url === '/hook' ? { status: 302, headers: { location: `${receiver.origin}/elsewhere` } } : { status: 200 },
 		);
 		const { task } = await send({});
 		expect(task.error?.message).toMatch(/HTTP 302/);
@@ -278,7 +278,7 @@ describe('Send Webhook: node contract', () => {
 describe('Send Webhook and the dispatcher send the same request', () => {
 	it('for the same event, template and secret: same body bytes, same headers, both signatures verify', async () => {
 		const dispatcher = await startTestDispatcher();
-		const fromDispatcher = await new Receiver().start();
+		const fromDispatcher = await startReceiver();
 		try {
 			for (const template of ['custom', 'slack', 'teams'] as const) {
 				fromDispatcher.requests.length = 0;
@@ -286,7 +286,7 @@ describe('Send Webhook and the dispatcher send the same request', () => {
 				const created = await dispatcher.api.post('/v1/webhooks', {
 					name: `parity ${template}`,
 					template,
-					url: `${fromDispatcher.url}/in`,
+					url: `${fromDispatcher.origin}/in`,
 					events: ['device.enrolled'],
 					signing: { scheme: 'standard', secret: SECRET },
 				});
