@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { compileJsonata, evaluateCondition, matchesEventPattern, verifySignature } from '../../core';
 import type { EventEnvelope } from '../../core';
 import { getEventTypes } from './methods/loadOptions';
-import { dispatcherApiRequest } from './transport/dispatcherApi';
+import { deleteDispatcherWebhook, dispatcherApiRequest } from './transport/dispatcherApi';
 
 /** What the node keeps in the workflow's static data (per node). */
 interface TriggerStaticData extends IDataObject {
@@ -227,13 +227,7 @@ export class MdmEventTrigger implements INodeType {
 				if (webhook.url === url && sameEvents(webhook.events, selectedEvents(this))) return true;
 
 				// Ours, but stale (other URL or other events): remove it so create() starts clean.
-				await dispatcherApiRequest.call(
-					this,
-					'DELETE',
-					`/webhooks/${encodeURIComponent(data.webhookId)}`,
-					undefined,
-					{ allowNotFound: true },
-				);
+				await deleteDispatcherWebhook.call(this, data.webhookId);
 				forget(data);
 				return false;
 			},
@@ -277,13 +271,7 @@ export class MdmEventTrigger implements INodeType {
 					(w) => String(w.name ?? '').trim().toLowerCase() === name.toLowerCase() && w.url === url,
 				);
 				if (leftover) {
-					await dispatcherApiRequest.call(
-						this,
-						'DELETE',
-						`/webhooks/${encodeURIComponent(leftover.id)}`,
-						undefined,
-						{ allowNotFound: true },
-					);
+					await deleteDispatcherWebhook.call(this, leftover.id);
 				}
 
 				let webhook: DispatcherWebhook | undefined;
@@ -322,13 +310,7 @@ export class MdmEventTrigger implements INodeType {
 				// Another mode's webhook (see ownsStoredWebhook): not this context's to remove.
 				if (!ownsStoredWebhook(this, data)) return true;
 				if (data.webhookId) {
-					await dispatcherApiRequest.call(
-						this,
-						'DELETE',
-						`/webhooks/${encodeURIComponent(data.webhookId)}`,
-						undefined,
-						{ allowNotFound: true },
-					);
+					await deleteDispatcherWebhook.call(this, data.webhookId);
 				}
 				forget(data);
 				return true;

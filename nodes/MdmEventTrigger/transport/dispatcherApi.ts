@@ -95,3 +95,10 @@ export async function dispatcherApiRequest(
 		description,
 	});
 }
+
+/** Removes a webhook at the dispatcher; one already gone (404) counts as removed. */
+export async function deleteDispatcherWebhook(this: DispatcherContext, webhookId: string): Promise<void> {
+	await dispatcherApiRequest.call(this, 'DELETE', `/webhooks/${encodeURIComponent(webhookId)}`, undefined, {
+		allowNotFound: true,
+	});
+}
