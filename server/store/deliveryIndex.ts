@@ -6,7 +6,6 @@ import type {
 	DeliveryFilter,
 	DeliveryPage,
 	DeliveryRecord,
-	DeliveryStatus,
 	DeliverySummary,
 } from './types';
 
@@ -37,11 +36,6 @@ export class DeliveryIndex {
 			this.sequence.set(delivery.id, this.nextSequence++);
 			this.ordered.push(delivery);
 		}
-		this.trackStatus(delivery);
-	}
-
-	setStatus(delivery: DeliveryRecord, status: DeliveryStatus): void {
-		delivery.status = status;
 		this.trackStatus(delivery);
 	}
 

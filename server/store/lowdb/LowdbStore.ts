@@ -237,16 +237,22 @@ export class LowdbStore implements Store {
 				for (const delivery of operation.deliveries) this.deliveries.upsert(delivery);
 				return;
 			case 'attempt': {
+				// Records are replaced, never changed in place: a compaction serialises the ones it
+				// captured while later operations go on (see runCompaction).
 				const { update } = operation;
 				const delivery = this.deliveries.get(update.deliveryId);
 				if (!delivery) return;
-				delivery.attempts.push(update.attempt);
-				delivery.attemptCount = delivery.attempts.length;
-				delivery.lastAttemptAt = update.attempt.at;
-				delivery.responseCode = update.attempt.statusCode;
-				delivery.nextAttemptAt = update.nextAttemptAt;
-				delivery.request = update.request;
-				this.deliveries.setStatus(delivery, update.status);
+				const attempts = [...delivery.attempts, update.attempt];
+				this.deliveries.upsert({
+					...delivery,
+					attempts,
+					attemptCount: attempts.length,
+					lastAttemptAt: update.attempt.at,
+					responseCode: update.attempt.statusCode,
+					nextAttemptAt: update.nextAttemptAt,
+					request: update.request,
+					status: update.status,
+				});
 				if (update.status !== 'pending') this.finishedSinceCompaction.add(delivery.id);
 				return;
 			}
@@ -254,8 +260,7 @@ export class LowdbStore implements Store {
 				for (const id of operation.ids) {
 					const delivery = this.deliveries.get(id);
 					if (!delivery) continue;
-					delivery.nextAttemptAt = operation.at;
-					this.deliveries.setStatus(delivery, 'pending');
+					this.deliveries.upsert({ ...delivery, nextAttemptAt: operation.at, status: 'pending' });
 					this.finishedSinceCompaction.delete(id);
 				}
 				return;
@@ -280,7 +285,7 @@ export class LowdbStore implements Store {
 		const next = new Journal(this.journalPath(this.generation + 1), this.sync);
 		await next.open();
 
-		// Synchronous from here to the swap: the captured state and the journal boundary agree.
+		// Synchronous from here to the capture: the captured state and the journal boundary agree.
 		this.generation += 1;
 		this.journal = next;
 		const finishedDeliveries = [...this.finishedSinceCompaction]
@@ -300,8 +305,9 @@ export class LowdbStore implements Store {
 			const event = this.events.get(id);
 			if (event) hotEvents.push(event);
 		}
-		const archiveText = Archive.serialize(archivedEvents, finishedDeliveries);
-		const data: SnapshotData = structuredClone({
+		// References, not copies: `apply` replaces records instead of changing them, so what is
+		// captured here stays as it is while the serialising below yields to new requests.
+		const data: SnapshotData = {
 			version: 1,
 			journalGeneration: this.generation,
 			meta: this.meta,
@@ -309,11 +315,12 @@ export class LowdbStore implements Store {
 			profiles: [...this.profiles.values()],
 			events: hotEvents,
 			deliveries: pending,
-		});
+		};
 		this.finishedSinceCompaction.clear();
 		for (const event of archivedEvents) this.eventsOutsideArchive.delete(event.id);
 		for (const id of hotEventIds) this.eventsOutsideArchive.add(id);
 
+		const archiveText = await Archive.serializeInSlices(archivedEvents, finishedDeliveries);
 		await this.archive.append(archiveText, new Date().toISOString().slice(0, 10));
 		await previous.drain();
 		await this.snapshot.write(data);

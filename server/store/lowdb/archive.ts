@@ -25,6 +25,25 @@ export class Archive {
 		return lines.length > 0 ? lines.join('\n') + '\n' : '';
 	}
 
+	/**
+	 * The same text as `serialize`, produced a slice of records at a time with a turn of the event
+	 * loop in between, so that a large compaction does not hold up requests. The records must not
+	 * change meanwhile (the store replaces records rather than changing them).
+	 */
+	static async serializeInSlices(events: EventRecord[], deliveries: DeliveryRecord[], slice = 256): Promise<string> {
+		const parts: string[] = [];
+		const all: ArchiveLine[] = [];
+		for (const r of events) all.push({ k: 'e', r });
+		for (const r of deliveries) all.push({ k: 'd', r });
+		for (let start = 0; start < all.length; start += slice) {
+			if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+			const lines: string[] = [];
+			for (const line of all.slice(start, start + slice)) lines.push(JSON.stringify(line));
+			parts.push(lines.join('\n') + '\n');
+		}
+		return parts.join('');
+	}
+
 	async append(serialized: string, day: string): Promise<void> {
 		if (serialized.length === 0) return;
 		await fs.mkdir(this.dir, { recursive: true });
