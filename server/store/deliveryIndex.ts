@@ -11,11 +11,11 @@ import type {
 
 export class DeliveryIndex {
 	private readonly byId = new Map<string, DeliveryRecord>();
-	/** Creation order; `sequence` of each entry increases along the array. */
+	/** Creation order. */
 	private ordered: DeliveryRecord[] = [];
-	private readonly sequence = new Map<string, number>();
+	/** Index of each delivery in `ordered` (rebuilt when entries are sorted or removed). */
+	private readonly position = new Map<string, number>();
 	private readonly pendingIds = new Set<string>();
-	private nextSequence = 0;
 
 	get size(): number {
 		return this.byId.size;
@@ -29,11 +29,11 @@ export class DeliveryIndex {
 	upsert(delivery: DeliveryRecord): void {
 		const known = this.byId.get(delivery.id);
 		this.byId.set(delivery.id, delivery);
-		if (known) {
-			const position = this.positionOf(delivery.id);
-			if (position >= 0) this.ordered[position] = delivery;
+		const position = known ? this.position.get(delivery.id) : undefined;
+		if (position !== undefined) {
+			this.ordered[position] = delivery;
 		} else {
-			this.sequence.set(delivery.id, this.nextSequence++);
+			this.position.set(delivery.id, this.ordered.length);
 			this.ordered.push(delivery);
 		}
 		this.trackStatus(delivery);
@@ -44,8 +44,7 @@ export class DeliveryIndex {
 		this.ordered.sort((a, b) =>
 			a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
 		);
-		this.nextSequence = 0;
-		for (const delivery of this.ordered) this.sequence.set(delivery.id, this.nextSequence++);
+		this.reindex();
 	}
 
 	/** The queue: pending deliveries, oldest first. */
@@ -55,7 +54,7 @@ export class DeliveryIndex {
 			const delivery = this.byId.get(id);
 			if (delivery) list.push(delivery);
 		}
-		return list.sort((a, b) => (this.sequence.get(a.id) ?? 0) - (this.sequence.get(b.id) ?? 0));
+		return list.sort((a, b) => (this.position.get(a.id) ?? 0) - (this.position.get(b.id) ?? 0));
 	}
 
 	query(filter: DeliveryFilter, limit: number, cursor: string | null): DeliveryPage {
@@ -98,10 +97,15 @@ export class DeliveryIndex {
 			if (delivery.status === 'pending' || delivery.createdAt >= before) return true;
 			removed.push(delivery);
 			this.byId.delete(delivery.id);
-			this.sequence.delete(delivery.id);
 			return false;
 		});
+		if (removed.length > 0) this.reindex();
 		return removed;
+	}
+
+	private reindex(): void {
+		this.position.clear();
+		for (let i = 0; i < this.ordered.length; i++) this.position.set(this.ordered[i].id, i);
 	}
 
 	private trackStatus(delivery: DeliveryRecord): void {
@@ -109,20 +113,8 @@ export class DeliveryIndex {
 		else this.pendingIds.delete(delivery.id);
 	}
 
-	/** Binary search by sequence number. */
 	private positionOf(id: string): number {
-		const target = this.sequence.get(id);
-		if (target === undefined) return -1;
-		let low = 0;
-		let high = this.ordered.length - 1;
-		while (low <= high) {
-			const middle = (low + high) >> 1;
-			const value = this.sequence.get(this.ordered[middle].id) ?? -1;
-			if (value === target) return middle;
-			if (value < target) low = middle + 1;
-			else high = middle - 1;
-		}
-		return -1;
+		return this.position.get(id) ?? -1;
 	}
 }
 
