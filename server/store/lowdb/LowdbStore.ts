@@ -23,6 +23,7 @@ import type {
 } from '../types';
 import { Archive } from './archive';
 import { Journal } from './journal';
+import { JsonText, stringifyWithLast } from './jsonText';
 import { Snapshot, type SnapshotData } from './snapshot';
 
 type Operation =
@@ -57,6 +58,8 @@ export class LowdbStore implements Store {
 	/** Events not in the archive yet (the snapshot or the journal holds them). */
 	private readonly eventsOutsideArchive = new Set<string>();
 
+	/** JSON of events and requests the journal wrote, reused by the next compaction's archive. */
+	private readonly jsonText = new JsonText();
 	private readonly snapshot: Snapshot;
 	private readonly archive: Archive;
 	private journal: Journal | null = null;
@@ -206,11 +209,29 @@ export class LowdbStore implements Store {
 	private async commit(operation: Operation): Promise<void> {
 		if (!this.journal) throw new Error('store is not open');
 		this.apply(operation);
-		await this.journal.append([operation]);
+		await this.journal.appendLines([this.encode(operation)]);
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
 			void this.compact().catch((error: unknown) => {
 				console.error(`compaction failed: ${(error as Error).message}`);
 			});
+		}
+	}
+
+	/**
+	 * The journal line of an operation: its JSON, with the event's and the request's texts kept
+	 * for the archive (see JsonText). `JSON.parse` of the line gives the operation back.
+	 */
+	private encode(operation: Operation): string {
+		switch (operation.op) {
+			case 'event':
+				return `{"op":"event","event":${this.jsonText.of(operation.event)},"deliveries":${JSON.stringify(operation.deliveries)}}`;
+			case 'attempt': {
+				const { update } = operation;
+				const request = this.jsonText.of(update.request);
+				return `{"op":"attempt","update":${stringifyWithLast(update as unknown as Record<string, unknown>, 'request', request)}}`;
+			}
+			default:
+				return JSON.stringify(operation);
 		}
 	}
 
@@ -320,7 +341,7 @@ export class LowdbStore implements Store {
 		for (const event of archivedEvents) this.eventsOutsideArchive.delete(event.id);
 		for (const id of hotEventIds) this.eventsOutsideArchive.add(id);
 
-		const archiveText = await Archive.serializeInSlices(archivedEvents, finishedDeliveries);
+		const archiveText = await Archive.serializeInSlices(archivedEvents, finishedDeliveries, this.jsonText);
 		await this.archive.append(archiveText, new Date().toISOString().slice(0, 10));
 		await previous.drain();
 		await this.snapshot.write(data);

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DeliveryRecord, EventRecord } from '../types';
+import { type JsonText, stringifyWithLast } from './jsonText';
 
 type ArchiveLine = { k: 'e'; r: EventRecord } | { k: 'd'; r: DeliveryRecord };
 
@@ -26,21 +27,38 @@ export class Archive {
 	}
 
 	/**
-	 * The same text as `serialize`, produced a slice of records at a time with a turn of the event
-	 * loop in between, so that a large compaction does not hold up requests. The records must not
-	 * change meanwhile (the store replaces records rather than changing them).
+	 * The same records as `serialize`, produced a slice of records at a time with a turn of the
+	 * event loop in between, so that a large compaction does not hold up requests. The records
+	 * must not change meanwhile (the store replaces records rather than changing them). Texts the
+	 * journal already produced (`cached`) are reused rather than serialised again.
 	 */
-	static async serializeInSlices(events: EventRecord[], deliveries: DeliveryRecord[], slice = 256): Promise<string> {
+	static async serializeInSlices(
+		events: EventRecord[],
+		deliveries: DeliveryRecord[],
+		cached?: JsonText,
+		slice = 256,
+	): Promise<string> {
 		const parts: string[] = [];
-		const all: ArchiveLine[] = [];
-		for (const r of events) all.push({ k: 'e', r });
-		for (const r of deliveries) all.push({ k: 'd', r });
-		for (let start = 0; start < all.length; start += slice) {
-			if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-			const lines: string[] = [];
-			for (const line of all.slice(start, start + slice)) lines.push(JSON.stringify(line));
+		const lines: string[] = [];
+		let done = 0;
+		const flush = async () => {
 			parts.push(lines.join('\n') + '\n');
+			lines.length = 0;
+			await new Promise<void>((resolve) => setImmediate(resolve));
+		};
+		for (const r of events) {
+			lines.push(cached ? `{"k":"e","r":${cached.take(r)}}` : JSON.stringify({ k: 'e', r } satisfies ArchiveLine));
+			if (++done % slice === 0) await flush();
 		}
+		for (const r of deliveries) {
+			lines.push(
+				cached && r.request !== null
+					? `{"k":"d","r":${stringifyWithLast(r as unknown as Record<string, unknown>, 'request', cached.take(r.request))}}`
+					: JSON.stringify({ k: 'd', r } satisfies ArchiveLine),
+			);
+			if (++done % slice === 0) await flush();
+		}
+		if (lines.length > 0) parts.push(lines.join('\n') + '\n');
 		return parts.join('');
 	}
 

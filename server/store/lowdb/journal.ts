@@ -55,7 +55,12 @@ export class Journal {
 
 	/** Resolves once `records` are on disk. */
 	append(records: readonly unknown[]): Promise<void> {
-		for (const record of records) this.queued.push(JSON.stringify(record) + '\n');
+		return this.appendLines(records.map((record) => JSON.stringify(record)));
+	}
+
+	/** Resolves once `lines` (each one record's JSON, without the newline) are on disk. */
+	appendLines(lines: readonly string[]): Promise<void> {
+		for (const line of lines) this.queued.push(line + '\n');
 		return new Promise<void>((resolve, reject) => {
 			this.waiters.push({ resolve, reject });
 			if (!this.writing) void this.flushLoop();
