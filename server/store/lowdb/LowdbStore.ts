@@ -209,7 +209,9 @@ export class LowdbStore implements Store {
 	private async commit(operation: Operation): Promise<void> {
 		if (!this.journal) throw new Error('store is not open');
 		this.apply(operation);
-		await this.journal.appendLines([this.encode(operation)]);
+		// An attempt's result lost in a crash only repeats that attempt (at-least-once), so it
+		// waits for the next event's write rather than paying a disk sync of its own.
+		await this.journal.appendLines([this.encode(operation)], operation.op === 'attempt');
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
 			void this.compact().catch((error: unknown) => {
 				console.error(`compaction failed: ${(error as Error).message}`);
