@@ -39,18 +39,33 @@ export function activeSecrets(signing: SigningConfig, nowMs: number): string[] {
 	return secrets;
 }
 
-export async function buildDeliveryRequest(input: {
+export interface DeliveryRequestInput {
 	webhook: WebhookShape;
 	envelope: EventEnvelope;
 	profile?: Pick<ProfileRecord, 'payload'>;
 	messageId: string;
 	nowMs: number;
-}): Promise<OutboundRequest> {
-	const { webhook, envelope, profile, messageId, nowMs } = input;
+}
+
+export async function buildDeliveryRequest(input: DeliveryRequestInput): Promise<OutboundRequest> {
+	return assemble(input, await buildPayload(input.webhook, input.envelope, input.profile));
+}
+
+/**
+ * The same request, built at once when the body is a template (no JSONata to wait for): the
+ * worker's path, which saves a few promises per delivery. A promise only with a JSONata payload.
+ */
+export function buildDeliveryRequestNow(input: DeliveryRequestInput): OutboundRequest | Promise<OutboundRequest> {
+	if (input.profile?.payload) return buildDeliveryRequest(input);
+	return assemble(input, renderTemplate(input.webhook.template, input.envelope));
+}
+
+function assemble(input: DeliveryRequestInput, payload: unknown): OutboundRequest {
+	const { webhook, messageId, nowMs } = input;
 	return buildOutboundRequest({
 		url: webhook.url,
 		method: webhook.method,
-		payload: await buildPayload(webhook, envelope, profile),
+		payload,
 		messageId,
 		timestamp: Math.floor(nowMs / 1000),
 		signing: { scheme: webhook.signing.scheme, secrets: activeSecrets(webhook.signing, nowMs) },

@@ -59,7 +59,8 @@ export class EventService {
 			timestamp: body.timestamp ? normalizeTimestamp(body.timestamp) : receivedAt,
 			data: body.data,
 		};
-		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
+		const routed = routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
+		const targets = routed instanceof Promise ? await routed : routed;
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
