@@ -15,6 +15,8 @@
 //   BENCH_MICRO_MS=400       time per core micro-benchmark (and as much again for its baseline)
 //   BENCH_BUDGET_SECONDS=570 whole-run budget; n8n is installed only within what is left
 //   BENCH_PROFILE=1          run the dispatcher with --cpu-prof (profiles in bench/profiles/)
+//   BENCH_DISPATCHER_NODE_ARGS='--trace-gc'  extra node flags for the dispatcher (its log is in the work folder)
+//   BENCH_MAIN=path/to/dist/server/main.js  another build of the dispatcher (A/B comparisons)
 //   BENCH_ONLY=a,b           phases to run: micro,relay,dispatcher,log,n8n (default all)
 //   BENCH_WRITE=0            do not write docs/
 // Quick run: BENCH_EVENTS=2000 BENCH_LOG=10000 BENCH_N8N_EVENTS=200 npm run bench
@@ -26,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { closedLoop, makePool, nowMs, openLoop, percentile } from './lib/load.mjs';
 import { runMicro } from './lib/micro.mjs';
-import { cpuSeconds, forkWithIpc, rssMiB, spawnNode, stopChild } from './lib/proc.mjs';
+import { cpuSeconds, cpuSplit, forkWithIpc, rssMiB, spawnNode, stopChild } from './lib/proc.mjs';
 import { writeReport, formatTable } from './lib/report.mjs';
 
 const T0 = performance.now();
@@ -69,6 +71,8 @@ const cfg = {
   microMs: setting('BENCH_MICRO_MS', 400),
   budgetSeconds: setting('BENCH_BUDGET_SECONDS', 570),
   profile: setting('BENCH_PROFILE', '0') === '1',
+  dispatcherNodeArgs: setting('BENCH_DISPATCHER_NODE_ARGS', ''),
+  main: path.resolve(setting('BENCH_MAIN', path.join(REPO, 'dist', 'server', 'main.js'))),
   only: new Set(String(setting('BENCH_ONLY', 'micro,relay,dispatcher,log,n8n')).split(',')),
   write: setting('BENCH_WRITE', '1') !== '0',
 };
@@ -141,6 +145,7 @@ async function waitDelivered(count, timeoutMs, label, live) {
 // ---------------------------------------------------------------------------------------------
 async function startRelay() {
   const { child, match } = await spawnNode(path.join(here, 'lib', 'relay.mjs'), {
+    nodeArgs: cfg.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(here, 'profiles')}`, `--cpu-prof-name=relay-${Date.now()}.cpuprofile`] : [],
     env: { ...process.env, PORT: '0', RELAY_TARGETS: receivers.urls.map((u) => `${u}/hook`).join(',') },
     logFile: path.join(work, 'relay.log'),
     ready: /listening (\d+)/,
@@ -152,8 +157,9 @@ async function startRelay() {
 
 async function startDispatcher(dataFile, label) {
   const nodeArgs = cfg.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(here, 'profiles')}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  if (cfg.dispatcherNodeArgs) nodeArgs.push(...cfg.dispatcherNodeArgs.split(' ').filter(Boolean));
   const t = performance.now();
-  const { child, match } = await spawnNode(path.join(REPO, 'dist', 'server', 'main.js'), {
+  const { child, match } = await spawnNode(cfg.main, {
     nodeArgs,
     env: {
       ...process.env,
@@ -226,6 +232,7 @@ async function throughput(sut, tag, count, { timeoutMs = Math.max(120_000, count
   const pool = makePool(sut.target);
   const bodies = makeBodies(tag, count);
   const cpu0 = cpuSeconds(sut.pid);
+  const load0 = cpuSeconds(process.pid) + cpuSeconds(receivers.child.pid);
   const state = { acked: 0 };
   const loop = closedLoop(pool, sut.target, bodies, state, nowMs() + windowMs);
   let accepted = null;
@@ -252,11 +259,13 @@ async function throughput(sut, tag, count, { timeoutMs = Math.max(120_000, count
     firstError: run.firstError,
     duplicates: c.duplicates,
     cpuSeconds: cpuSeconds(sut.pid) - cpu0,
+    /** CPU of the clients (this process) and the receivers' process during the run. */
+    loadCpuSeconds: cpuSeconds(process.pid) + cpuSeconds(receivers.child.pid) - load0,
   };
   progress(
     `${sut.name}: ${fmt(result.eventsPerSec, result.eventsPerSec < 100 ? 1 : 0)} events/s, ${fmt(result.deliveriesPerSec)} deliveries/s ` +
       `(${fmt(sent)} events in ${result.seconds.toFixed(2)} s; accepted at ${fmt(result.acceptPerSec)}/s, ack p50 ${result.ackP50.toFixed(1)} ms; ` +
-      `${result.cpuSeconds.toFixed(1)} CPU-s${result.errors ? `; ${result.errors} errors: ${result.firstError}` : ''}${c.complete ? '' : '; INCOMPLETE'})`,
+      `${result.cpuSeconds.toFixed(1)} CPU-s, clients+receivers ${result.loadCpuSeconds.toFixed(1)} CPU-s${result.errors ? `; ${result.errors} errors: ${result.firstError}` : ''}${c.complete ? '' : '; INCOMPLETE'})`,
   );
   return result;
 }
@@ -268,8 +277,11 @@ async function latency(sut, tag) {
   const pool = makePool(sut.target);
   const bodies = makeBodies(tag, count);
   progress(`${sut.name}: latency run, ${fmt(count)} events at ${cfg.rate}/s…`);
+  const [user0, sys0] = cpuSplit(sut.pid);
   const run = await openLoop(pool, sut.target, bodies, cfg.rate);
   const c = await waitDelivered(count, 60_000, `${sut.name} latency`);
+  const [user1, sys1] = cpuSplit(sut.pid);
+  const cpu = user1 - user0 + (sys1 - sys0);
   await pool.close();
   const dump = await receivers.request('dump');
   const values = [];
@@ -292,10 +304,13 @@ async function latency(sut, tag) {
     ackP50: percentile(run.ackMs, 50),
     ackP99: percentile(run.ackMs, 99),
     errors: run.errors,
+    /** CPU time of the process under test per event at this fixed rate (µs). */
+    cpuPerEventUs: (cpu / count) * 1e6,
+    sysShare: cpu > 0 ? (sys1 - sys0) / cpu : 0,
   };
   progress(
     `${sut.name}: ingest → receiver p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms ` +
-      `(max ${result.max.toFixed(1)}; 202 p50 ${result.ackP50.toFixed(1)} ms, p99 ${result.ackP99.toFixed(1)} ms; ${fmt(values.length)} deliveries${run.errors ? `; ${run.errors} errors` : ''})`,
+      `(max ${result.max.toFixed(1)}; ${fmt(result.cpuPerEventUs)} CPU-µs/event, ${(result.sysShare * 100).toFixed(0)} % system; 202 p50 ${result.ackP50.toFixed(1)} ms, p99 ${result.ackP99.toFixed(1)} ms; ${fmt(values.length)} deliveries${run.errors ? `; ${run.errors} errors` : ''})`,
   );
   return result;
 }
@@ -313,7 +328,7 @@ async function phaseRelay() {
     results.throughput.relay = await throughput(relay, 'rt', cfg.events);
     results.memory.relay = rssMiB(relay.pid);
     await settle();
-    results.latency.relay = await latency(relay, 'rl');
+    if (cfg.latencySeconds > 0) results.latency.relay = await latency(relay, 'rl');
   } finally {
     await stopChild(relay.child);
   }
@@ -332,7 +347,7 @@ async function phaseDispatcher() {
     await settle();
     results.memory.dispatcher = rssMiB(d.pid);
     progress(`dispatcher: RSS ${fmt(results.memory.dispatcher)} MiB after the ${fmt(cfg.events)}-event run`);
-    results.latency.dispatcher = await latency(d, 'dl');
+    if (cfg.latencySeconds > 0) results.latency.dispatcher = await latency(d, 'dl');
   } finally {
     await stopChild(d.child);
   }
@@ -469,7 +484,8 @@ async function main() {
 
 main()
   .then(() => {
-    fs.rmSync(work, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP === '1') progress(`work folder kept: ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
     process.exit(0);
   })
   .catch((error) => {

@@ -43,6 +43,17 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** [user, system] CPU seconds of a process. */
+export function cpuSplit(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [Number(fields[11]) / 100, Number(fields[12]) / 100];
+  } catch {
+    return [0, 0];
+  }
+}
+
 /** Waits for a child to exit, SIGKILL after `graceMs`. */
 export async function stopChild(child, signal = 'SIGTERM', graceMs = 20_000) {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -77,6 +77,9 @@ export function formatTable(results) {
       if (p === 'p99') targets.push({ name: 'p99 < 25 ms at the offered rate', met, detail: ms(L.dispatcher.p99) });
       add('latency', `ingest → receiver ${p} at ${fmt(L.dispatcher.offered)} events/s`, ms(L.dispatcher[p]), L.relay ? `relay ${ms(L.relay[p])}` : 'n/a', rx(ratio(L.dispatcher[p], L.relay?.[p])), p === 'p99' ? `< 25 ms${ok(met)}` : '');
     }
+    if (Number.isFinite(L.dispatcher.cpuPerEventUs)) {
+      add('latency', `CPU time of the process under test per event at ${fmt(L.dispatcher.offered)} events/s`, `dispatcher ${fmt(L.dispatcher.cpuPerEventUs)} µs`, L.relay ? `relay ${fmt(L.relay.cpuPerEventUs)} µs` : 'n/a', rx(ratio(L.dispatcher.cpuPerEventUs, L.relay?.cpuPerEventUs)));
+    }
     add('latency', `time to 202 (durable) p50 / p99 at ${fmt(L.dispatcher.offered)} events/s`, `${ms(L.dispatcher.ackP50)} / ${ms(L.dispatcher.ackP99)}`, L.relay ? `relay ${ms(L.relay.ackP50)} / ${ms(L.relay.ackP99)}` : 'n/a', rx(ratio(L.dispatcher.ackP99, L.relay?.ackP99)));
   }
 
@@ -272,6 +275,8 @@ ${targets.map((x) => `- ${x.met === null ? '–' : x.met ? '✅' : '❌'} ${x.na
   (\`bench/lib/prefill.mjs\`, using \`Archive.serialize\`), and the dispatcher is started on it and run like the
   empty one.
 - **Memory**: resident set size (\`VmRSS\`) of the process under test.
+- **CPU time**: user + system time of the process under test (\`/proc/<pid>/stat\`, all its threads) during the
+  run, per event: less sensitive than events/s to what else the machine is doing.
 - **Core**: each micro-benchmark runs alternately with its baseline (4 rounds each after a warm-up, best round
   kept), so a burst of other load on the machine hits both alike.
 - **Noise**: single runs on a shared 2-core VM; differences under ~10 % between runs are noise.
