@@ -39,33 +39,18 @@ export function activeSecrets(signing: SigningConfig, nowMs: number): string[] {
 	return secrets;
 }
 
-export interface DeliveryRequestInput {
+export async function buildDeliveryRequest(input: {
 	webhook: WebhookShape;
 	envelope: EventEnvelope;
 	profile?: Pick<ProfileRecord, 'payload'>;
 	messageId: string;
 	nowMs: number;
-}
-
-export async function buildDeliveryRequest(input: DeliveryRequestInput): Promise<OutboundRequest> {
-	return assemble(input, await buildPayload(input.webhook, input.envelope, input.profile));
-}
-
-/**
- * The same request, built at once when the body is a template (no JSONata to wait for): the
- * worker's path, which saves a few promises per delivery. A promise only with a JSONata payload.
- */
-export function buildDeliveryRequestNow(input: DeliveryRequestInput): OutboundRequest | Promise<OutboundRequest> {
-	if (input.profile?.payload) return buildDeliveryRequest(input);
-	return assemble(input, renderTemplate(input.webhook.template, input.envelope));
-}
-
-function assemble(input: DeliveryRequestInput, payload: unknown): OutboundRequest {
-	const { webhook, messageId, nowMs } = input;
+}): Promise<OutboundRequest> {
+	const { webhook, envelope, profile, messageId, nowMs } = input;
 	return buildOutboundRequest({
 		url: webhook.url,
 		method: webhook.method,
-		payload,
+		payload: await buildPayload(webhook, envelope, profile),
 		messageId,
 		timestamp: Math.floor(nowMs / 1000),
 		signing: { scheme: webhook.signing.scheme, secrets: activeSecrets(webhook.signing, nowMs) },

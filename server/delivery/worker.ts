@@ -4,10 +4,10 @@
  * destination; lanes are served round-robin so one slow receiver cannot starve the others.
  * A disabled webhook's lane is parked (nothing lost) until the webhook is enabled again.
  */
-import type { EventEnvelope, OutboundRequest } from '../../core/types';
+import type { EventEnvelope } from '../../core/types';
 import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
-import { PayloadMappingError, buildDeliveryRequestNow, maskRequest } from './requestBuilder';
+import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
 import { WebhookThrottle } from './throttle';
 import { TimerQueue } from './timerQueue';
@@ -168,16 +168,15 @@ export class DeliveryWorker {
 		const envelope: EventEnvelope = { id: event.id, type: event.type, timestamp: event.timestamp, data: event.data };
 
 		const startedAt = new Date();
-		let request: OutboundRequest;
+		let request;
 		try {
-			const built = buildDeliveryRequestNow({
+			request = await buildDeliveryRequest({
 				webhook,
 				envelope,
 				profile,
 				messageId: delivery.id,
 				nowMs: startedAt.getTime(),
 			});
-			request = built instanceof Promise ? await built : built;
 		} catch (error) {
 			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message);
 			throw error;
@@ -201,10 +200,7 @@ export class DeliveryWorker {
 		if (delay !== null && this.running) {
 			this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + delay);
 		}
-		// The common case (a success on a healthy webhook) changes nothing: skip the async call.
-		if (outcome !== 'succeeded' || this.store.getWebhook(webhook.id)?.failingSince) {
-			await this.updateWebhookHealth(webhook.id, outcome, startedAt);
-		}
+		await this.updateWebhookHealth(webhook.id, outcome, startedAt);
 	}
 
 	/** 410 disables at once; five days of nothing but failures disables too; a success resets. */

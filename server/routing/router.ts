@@ -14,16 +14,11 @@ export interface RouteTarget {
 	profileId: string | null;
 }
 
-/**
- * The targets of an event, in order: direct subscriptions, then each matching profile's
- * webhooks. Returned at once when no matching profile has a condition (nothing to evaluate);
- * a promise when a JSONata condition has to run.
- */
-export function routeEvent(
+export async function routeEvent(
 	envelope: EventEnvelope,
 	webhooks: readonly WebhookRecord[],
 	profiles: readonly ProfileRecord[],
-): RouteTarget[] | Promise<RouteTarget[]> {
+): Promise<RouteTarget[]> {
 	const targets: RouteTarget[] = [];
 	const routable = webhooks.filter((webhook) => webhook.enabled || webhook.disabledReason === 'manual');
 	const known = new Set(routable.map((webhook) => webhook.id));
@@ -32,32 +27,20 @@ export function routeEvent(
 			targets.push({ webhookId: webhook.id, profileId: null });
 		}
 	}
-	const matching = profiles.filter((profile) => profile.enabled && matchesAnyEventPattern(profile.events, envelope.type));
-	const addTargets = (profile: ProfileRecord) => {
+	for (const profile of profiles) {
+		if (!profile.enabled || !matchesAnyEventPattern(profile.events, envelope.type)) continue;
+		if (!(await conditionHolds(profile, envelope))) continue;
 		for (const webhookId of profile.webhookIds) {
 			if (known.has(webhookId)) targets.push({ webhookId, profileId: profile.id });
 		}
-	};
-	if (!matching.some(hasCondition)) {
-		for (const profile of matching) addTargets(profile);
-		return targets;
 	}
-	return (async () => {
-		for (const profile of matching) {
-			if (await conditionHolds(profile, envelope)) addTargets(profile);
-		}
-		return targets;
-	})();
-}
-
-function hasCondition(profile: ProfileRecord): boolean {
-	return profile.condition !== null && profile.condition.trim() !== '';
+	return targets;
 }
 
 async function conditionHolds(profile: ProfileRecord, envelope: EventEnvelope): Promise<boolean> {
-	if (!hasCondition(profile)) return true;
+	if (profile.condition === null || profile.condition.trim() === '') return true;
 	try {
-		return await evaluateCondition(compileJsonata(profile.condition as string), envelope);
+		return await evaluateCondition(compileJsonata(profile.condition), envelope);
 	} catch (error) {
 		// A condition that fails at run time routes nothing; it was compiled at save time.
 		console.warn(`profile ${profile.id}: condition failed: ${(error as Error).message}`);

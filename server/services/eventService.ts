@@ -59,8 +59,7 @@ export class EventService {
 			timestamp: body.timestamp ? normalizeTimestamp(body.timestamp) : receivedAt,
 			data: body.data,
 		};
-		const routed = routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
-		const targets = routed instanceof Promise ? await routed : routed;
+		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
