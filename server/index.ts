@@ -16,6 +16,7 @@ import { hashApiKey } from './http/auth';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { WebhookService } from './services/webhookService';
+import type { StoreFiles } from './store/lowdb/files';
 import { LowdbStore } from './store/lowdb/LowdbStore';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
@@ -26,6 +27,8 @@ export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile
 	compactAfterBytes?: number;
 	/** How destination hostnames resolve (default: the system resolver). */
 	resolver?: HostResolver;
+	/** The store's file layer (default: the disk; fault tests pass one whose writes fail). */
+	storeFiles?: StoreFiles;
 }
 
 export interface RunningDispatcher {
@@ -40,12 +43,13 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
 	const store = new LowdbStore({
 		file: options.dataFile,
 		sync: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
+		files: options.storeFiles,
 	});
 	await store.open();
 
