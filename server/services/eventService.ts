@@ -35,8 +35,8 @@ export class EventService {
 		if (errors.length > 0) throw validationFailed(errors);
 
 		const id = body.id ?? newEventId();
-		// In-flight first: the store shows an event in memory before its commit is on disk, and a
-		// duplicate must not be answered before the original is durable.
+		// In-flight first: the store shows an event only once its commit is on disk, and a
+		// duplicate arriving meanwhile must wait for the original's answer, not be accepted twice.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
 		const known = this.store.getEvent(id);
