@@ -169,7 +169,8 @@ async function main() {
     const secrets = {
       receiverToken: `rcv_${crypto.randomBytes(16).toString('hex')}`,
       receiverSigning: `whsec_${crypto.randomBytes(32).toString('base64')}`,
-      mender: `mender-${crypto.randomBytes(16).toString('hex')}`,
+      // Mender secrets are hex (Mender keys its HMAC with the decoded bytes).
+      mender: crypto.randomBytes(32).toString('hex'),
     };
     /** @type {N8nClient | undefined} */
     let client;
@@ -471,15 +472,18 @@ async function main() {
       return `401 ${r.text.slice(0, 80)}; executions stayed at ${after.length}; untampered control → 200, Slack, 1 execution`;
     }, enrollBlocked);
 
-    /** A Mender-style device event (Mender's webhook body), signed with the Mender scheme. */
+    /**
+     * A Mender device-status-changed event as Mender's server sends it (iot-manager WebhookEvent
+     * {id, type, data, time}), signed as it signs: hex HMAC-SHA256 keyed with the hex-decoded secret.
+     */
     const menderRequest = () => {
       const body = JSON.stringify({
         id: crypto.randomUUID(),
         type: 'device-status-changed',
-        data: { id: crypto.randomUUID(), status: 'accepted', identity_data: { mac: '52:54:00:12:34:56' }, updated_ts: new Date().toISOString() },
-        timestamp: new Date().toISOString(),
+        data: { id: crypto.randomUUID(), status: 'accepted' },
+        time: new Date().toISOString(),
       });
-      return { body, sig: crypto.createHmac('sha256', Buffer.from(secrets.mender, 'utf8')).update(body).digest('hex') };
+      return { body, sig: crypto.createHmac('sha256', Buffer.from(secrets.mender, 'hex')).update(body).digest('hex') };
     };
     const verifyUrl = () => `${n.baseUrl}/webhook/${WF.verify.path}`;
     /** @param {string} body @param {string} sig */
