@@ -202,7 +202,7 @@ function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<
 }
 
 /** A client that sends back what GET showed (masked) keeps the stored credential. */
-function keepMaskedAuth(next: DestinationAuth, current: DestinationAuth): DestinationAuth {
+export function keepMaskedAuth(next: DestinationAuth, current: DestinationAuth): DestinationAuth {
 	if (next.type === 'basic' && next.password === MASK && current.type === 'basic') {
 		return { ...next, password: current.password };
 	}

@@ -140,3 +140,6 @@ export interface WebhookCreateBody {
 }
 
 export type WebhookUpdateBody = Partial<WebhookCreateBody>;
+
+/** The Basic/Bearer auth shape, shared with ingest sources (`schemas/source.ts`). */
+export { auth as authSchema };

@@ -6,7 +6,15 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { DeliveryRecord, EventRecord, ProfileRecord, StoreMeta, WebhookRecord } from '../types';
+import type {
+	DeliveryRecord,
+	DeviceStatusRecord,
+	EventRecord,
+	ProfileRecord,
+	SourceRecord,
+	StoreMeta,
+	WebhookRecord,
+} from '../types';
 
 export interface SnapshotData {
 	version: 1;
@@ -17,6 +25,10 @@ export interface SnapshotData {
 	profiles: ProfileRecord[];
 	events: EventRecord[];
 	deliveries: DeliveryRecord[];
+	/** Ingest sources (absent in snapshots written before they existed). */
+	sources?: SourceRecord[];
+	/** Last device statuses by `<vendor>:<device id>` (absent before they existed). */
+	deviceStatuses?: Record<string, DeviceStatusRecord>;
 }
 
 export function emptySnapshot(): SnapshotData {
