@@ -56,7 +56,7 @@ const PLACEHOLDER = {
   teams: 'https://example.webhook.office.com/webhookb2/REPLACE_WITH_YOUR_TEAMS_WORKFLOW_URL',
   custom: 'https://mdm-receiver.example.com',
 };
-const PACK_NODES = ['mdmEventTrigger', 'sendWebhook', 'verifySignature'].map((n) => `n8n-nodes-mdm-webhooks.${n}`);
+const PACK_NODES = ['mdmEventTrigger', 'sendWebhook', 'verifySignature', 'mdmVendorEvent'].map((n) => `n8n-nodes-mdm-webhooks.${n}`);
 const PACK_CREDENTIALS = ['mdmDispatcherApi', 'webhookSigningSecret', 'destinationAuth'];
 
 /** @param {string} s */
@@ -292,7 +292,7 @@ async function main() {
       );
     };
 
-    await check('n8n lists the pack\'s three nodes and three credential types', async () => {
+    await check('n8n lists the pack\'s four nodes and three credential types', async () => {
       const types = await c.nodeTypes();
       const names = new Set(types.map((t) => t.name));
       const missing = PACK_NODES.filter((x) => !names.has(x));
