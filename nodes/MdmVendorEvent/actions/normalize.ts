@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { rawBody } from '../../VerifySignature/actions/verify';
 
 /**
- * The vendor's body of one item: the Webhook node's "Raw Body" binary property when present
- * (parsed as JSON), else `json.body` (a string is parsed, an object taken as it is).
- * Undefined when the item has neither, or the text is not JSON.
+ * The vendor's body of one item, parsed: the same bytes Verify Signature checks (the Webhook
+ * node's "Raw Body" binary property when present, else `json.body`).
  */
 export async function vendorBody(
 	ctx: IExecuteFunctions,
@@ -11,17 +12,12 @@ export async function vendorBody(
 	itemIndex: number,
 	binaryPropertyName: string,
 ): Promise<{ body: unknown } | { error: string }> {
-	let text: string | undefined;
-	if (binaryPropertyName && item.binary?.[binaryPropertyName]) {
-		text = (await ctx.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName)).toString('utf8');
-	} else if (typeof item.json.body === 'string') {
-		text = item.json.body;
-	} else if (item.json.body !== undefined && item.json.body !== null) {
-		return { body: item.json.body as IDataObject };
-	}
-	if (text === undefined) return { error: `No binary property "${binaryPropertyName}" and no json.body on the item` };
+	const raw = await rawBody(ctx, item, itemIndex, binaryPropertyName);
+	if (!raw) return { error: `No binary property "${binaryPropertyName}" and no json.body on the item` };
+	let text = raw.body.toString('utf8');
+	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	try {
-		return { body: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown };
+		return { body: JSON.parse(text) as unknown };
 	} catch {
 		return { error: 'The body is not JSON' };
 	}
