@@ -131,7 +131,10 @@ export class SourceService {
 		if (patch.hmac !== undefined) next.hmac = patch.hmac;
 		if (patch.secret !== undefined && !patch.secret.includes(MASK)) next.secret = patch.secret;
 		if (patch.auth !== undefined) next.auth = keepMaskedAuth(patch.auth, current.auth);
-		if (next.hmac && !next.secret) next.secret = generateSigningSecret();
+		if (next.hmac && !next.secret) {
+			// A secret generated here could not be shown (only create and rotate reveal secrets).
+			throw validationFailed([{ path: '/secret', message: 'give the HMAC secret together with hmac (or create the source with hmac to have one generated)' }]);
+		}
 		this.check(next, patch);
 		// Counters may have moved while this request was checked: keep the latest.
 		await this.store.putSource({ ...next, stats: this.get(id).stats });
