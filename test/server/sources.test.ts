@@ -67,6 +67,13 @@ describe('/v1/sources', () => {
 		const secret = 'cafe'.repeat(8);
 		const ok = await create({ name: 'm-own', vendor: 'mender', secret });
 		expect(ok.secret).toBe(secret);
+		const generic = await create({ name: 'g-patch', vendor: 'generic', mapping: '{"type": "device.locked", "data": {"device": {"id": id}}}' });
+		const noSecret = await dispatcher.api.patch(`/v1/sources/${generic.id}`, { hmac: { header: 'x-signature' } });
+		expect(noSecret.status).toBe(422);
+		expect(noSecret.body.error.details[0].path).toBe('/secret');
+		const withSecret = await dispatcher.api.patch(`/v1/sources/${generic.id}`, { hmac: { header: 'x-signature' }, secret: 'an hmac secret' });
+		expect(withSecret.status, withSecret.text).toBe(200);
+		expect(withSecret.body).toMatchObject({ secret: '********', hmac: { header: 'x-signature', algorithm: 'sha256', encoding: 'hex', prefix: '' } });
 	});
 
 	it('rotate: a new token and secret, the old ones still accepted for 24 hours', async () => {
