@@ -19,7 +19,6 @@ export { MENDER_EVENT_TYPES } from './mender';
 export { KOBITON_ACTIVITIES } from './kobiton';
 export { nexthinkTemplate } from './nexthink';
 export { MAX_EVENTS_PER_BODY } from './generic';
-export { stableHash } from './fields';
 
 /** The vendors with a built-in mapping (`generic` has none: it needs a JSONata `mapping`). */
 export const VENDOR_MODULES: Readonly<Record<Exclude<VendorName, 'generic'>, VendorModule>> = Object.freeze({
