@@ -15,6 +15,8 @@ import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
+import { SourceIngestService } from './services/sourceIngestService';
+import { SourceService } from './services/sourceService';
 import { WebhookService } from './services/webhookService';
 import type { StoreFiles } from './store/lowdb/files';
 import { LowdbStore } from './store/lowdb/LowdbStore';
@@ -77,6 +79,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	});
 	const client = new DeliveryHttpClient({ guard });
 	const worker = new DeliveryWorker({ store, client, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const events = new EventService(store, worker);
 	const context: DispatcherContext = {
 		store,
 		guard,
@@ -84,7 +87,10 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		worker,
 		webhooks: new WebhookService(store, guard, worker),
 		profiles: new ProfileService(store),
-		events: new EventService(store, worker),
+		events,
+		sources: new SourceService(store),
+		sourceIngest: new SourceIngestService(store, events),
+		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
 	};
 	worker.start();

@@ -4,6 +4,7 @@
  * destination; lanes are served round-robin so one slow receiver cannot starve the others.
  * A disabled webhook's lane is parked (nothing lost) until the webhook is enabled again.
  */
+import { InvalidSecretError } from '../../core';
 import type { EventEnvelope } from '../../core/types';
 import { StorageError } from '../store/errors';
 import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
@@ -183,6 +184,10 @@ export class DeliveryWorker {
 			});
 		} catch (error) {
 			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message);
+			// A secret stored before its scheme's rule existed (a non-hex `mender` secret): say so.
+			if (error instanceof InvalidSecretError) {
+				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`);
+			}
 			throw error;
 		}
 		const result = await this.client.send(request, webhook.timeoutSeconds);

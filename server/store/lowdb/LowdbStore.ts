@@ -16,8 +16,11 @@ import type {
 	DeliveryPage,
 	DeliveryRecord,
 	DeliverySummary,
+	DeviceStatusRecord,
 	EventRecord,
 	ProfileRecord,
+	SourceRecord,
+	SourceStats,
 	Store,
 	StoreMeta,
 	WebhookRecord,
@@ -36,7 +39,14 @@ type Operation =
 	| { op: 'profile-delete'; id: string }
 	| { op: 'event'; event: EventRecord; deliveries: DeliveryRecord[] }
 	| { op: 'attempt'; update: AttemptUpdate }
-	| { op: 'requeue'; ids: string[]; at: string };
+	| { op: 'requeue'; ids: string[]; at: string }
+	| { op: 'source'; record: SourceRecord }
+	| { op: 'source-delete'; id: string }
+	| { op: 'source-stats'; id: string; stats: SourceStats }
+	| { op: 'device-status'; key: string; record: DeviceStatusRecord };
+
+/** Operations whose loss in a crash costs little: written with the next ordinary write. */
+const DEFERRABLE: ReadonlySet<Operation['op']> = new Set(['attempt', 'source-stats', 'device-status']);
 
 export interface LowdbStoreOptions {
 	/** Path of the lowdb snapshot; the journal and the archive sit beside it. */
@@ -59,6 +69,8 @@ export class LowdbStore implements Store {
 	private meta: StoreMeta = { apiKeyHash: null };
 	private readonly webhooks = new Map<string, WebhookRecord>();
 	private readonly profiles = new Map<string, ProfileRecord>();
+	private readonly sources = new Map<string, SourceRecord>();
+	private readonly deviceStatuses = new Map<string, DeviceStatusRecord>();
 	private readonly events = new Map<string, EventRecord>();
 	private readonly deliveries = new DeliveryIndex();
 	/** Finished since the last compaction: go to the archive at the next one. */
@@ -136,6 +148,8 @@ export class LowdbStore implements Store {
 		this.meta = data.meta;
 		for (const webhook of data.webhooks) this.webhooks.set(webhook.id, webhook);
 		for (const profile of data.profiles) this.profiles.set(profile.id, profile);
+		for (const source of data.sources ?? []) this.sources.set(source.id, source);
+		for (const [key, record] of Object.entries(data.deviceStatuses ?? {})) this.deviceStatuses.set(key, record);
 		for (const event of data.events) {
 			this.events.set(event.id, event);
 			this.eventsOutsideArchive.add(event.id);
@@ -263,6 +277,34 @@ export class LowdbStore implements Store {
 		await this.archive.pruneBefore(before.slice(0, 10));
 	}
 
+	listSources(): SourceRecord[] {
+		return [...this.sources.values()];
+	}
+
+	getSource(id: string): SourceRecord | undefined {
+		return this.sources.get(id);
+	}
+
+	putSource(record: SourceRecord): Promise<void> {
+		return this.commit({ op: 'source', record });
+	}
+
+	deleteSource(id: string): Promise<void> {
+		return this.commit({ op: 'source-delete', id });
+	}
+
+	recordSourceStats(id: string, stats: SourceStats): Promise<void> {
+		return this.commit({ op: 'source-stats', id, stats });
+	}
+
+	getDeviceStatus(key: string): DeviceStatusRecord | undefined {
+		return this.deviceStatuses.get(key);
+	}
+
+	putDeviceStatus(key: string, record: DeviceStatusRecord): Promise<void> {
+		return this.commit({ op: 'device-status', key, record });
+	}
+
 	/**
 	 * Writes the operation's journal line, then applies it in memory and resolves. A line that
 	 * cannot be serialised (`UnstorableRecordError`) or written (`StorageError`) rejects, and
@@ -274,7 +316,7 @@ export class LowdbStore implements Store {
 		if (!this.journal) throw new Error('store is not open');
 		// An attempt's result lost in a crash only repeats that attempt (at-least-once), so it
 		// waits for the next event's write rather than paying a disk sync of its own.
-		await this.journal.appendLines([line], operation.op === 'attempt');
+		await this.journal.appendLines([line], DEFERRABLE.has(operation.op));
 		// Lines are written and resolved in order, so operations are applied in journal order.
 		this.apply(operation);
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
@@ -361,6 +403,20 @@ export class LowdbStore implements Store {
 					this.finishedSinceCompaction.delete(id);
 				}
 				return;
+			case 'source':
+				this.sources.set(operation.record.id, operation.record);
+				return;
+			case 'source-delete':
+				this.sources.delete(operation.id);
+				return;
+			case 'source-stats': {
+				const source = this.sources.get(operation.id);
+				if (source) this.sources.set(source.id, { ...source, stats: operation.stats });
+				return;
+			}
+			case 'device-status':
+				this.deviceStatuses.set(operation.key, operation.record);
+				return;
 		}
 	}
 
@@ -423,6 +479,8 @@ export class LowdbStore implements Store {
 			profiles: [...this.profiles.values()],
 			events: hotEvents,
 			deliveries: pending,
+			sources: [...this.sources.values()],
+			deviceStatuses: Object.fromEntries(this.deviceStatuses),
 		};
 		this.finishedSinceCompaction.clear();
 		for (const event of archivedEvents) this.eventsOutsideArchive.delete(event.id);

@@ -12,7 +12,15 @@
 import path from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { StoreCorruptError, storageError } from '../errors';
-import type { DeliveryRecord, EventRecord, ProfileRecord, StoreMeta, WebhookRecord } from '../types';
+import type {
+	DeliveryRecord,
+	DeviceStatusRecord,
+	EventRecord,
+	ProfileRecord,
+	SourceRecord,
+	StoreMeta,
+	WebhookRecord,
+} from '../types';
 import { type StoreFiles, diskFiles, writeFully } from './files';
 import { type JsonText, stringifyAtAnyDepth } from './jsonText';
 
@@ -25,6 +33,10 @@ export interface SnapshotData {
 	profiles: ProfileRecord[];
 	events: EventRecord[];
 	deliveries: DeliveryRecord[];
+	/** Ingest sources (absent in snapshots written before they existed). */
+	sources?: SourceRecord[];
+	/** Last device statuses by `<vendor>:<device id>` (absent before they existed). */
+	deviceStatuses?: Record<string, DeviceStatusRecord>;
 }
 
 /** The collections of a snapshot: arrays of records with a string `id`. */
@@ -63,6 +75,12 @@ function snapshotFault(value: unknown): string | null {
 		if (!Array.isArray(records)) return `\`${name}\` is missing or not an array`;
 		const index = records.findIndex((record) => typeof (record as { id?: unknown } | null)?.id !== 'string');
 		if (index !== -1) return `\`${name}[${index}]\` is not a record with an id`;
+	}
+	// Written since ingest sources exist; absent in older snapshots.
+	if (data.sources !== undefined && !Array.isArray(data.sources)) return '`sources` is not an array';
+	const statuses = data.deviceStatuses;
+	if (statuses !== undefined && (statuses === null || typeof statuses !== 'object' || Array.isArray(statuses))) {
+		return '`deviceStatuses` is not an object';
 	}
 	return null;
 }
