@@ -3,7 +3,7 @@
  * test and the nodes check, and the secret each generates.
  */
 import type { SigningSchemeName } from '../types';
-import { ed25519PublicKeyOf, ed25519SecretProblem, generateEd25519Secret } from './ed25519Secret';
+import { ed25519PublicKeyOf, ed25519SecretProblem, ed25519VerifyKeyProblem, generateEd25519Secret } from './ed25519Secret';
 import { generateMenderSecret, menderSecretProblem } from './menderSecret';
 import { generateSigningSecret, isValidStandardSecret } from './secret';
 
@@ -19,6 +19,17 @@ export function signingSecretProblem(scheme: SigningSchemeName, secret: string):
 	if (scheme === 'standard-ed25519') return ed25519SecretProblem(secret);
 	if (scheme === 'mender') return menderSecretProblem(secret);
 	return undefined;
+}
+
+/**
+ * Why `secret` cannot verify requests signed with `scheme` (undefined when it can): as
+ * `signingSecretProblem`, except that `standard-ed25519` verifies with the `whpk_` public key (a
+ * `whsk_` secret key works too).
+ */
+export function verificationSecretProblem(scheme: SigningSchemeName, secret: string): string | undefined {
+	if (scheme !== 'standard-ed25519') return signingSecretProblem(scheme, secret);
+	if (typeof secret !== 'string' || secret === '') return 'the public key is empty';
+	return ed25519VerifyKeyProblem(secret);
 }
 
 /**

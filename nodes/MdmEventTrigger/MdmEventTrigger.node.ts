@@ -19,7 +19,10 @@ import { deleteDispatcherWebhook, dispatcherApiRequest } from './transport/dispa
 /** What the node keeps in the workflow's static data (per node). */
 interface TriggerStaticData extends IDataObject {
 	webhookId?: string;
+	/** What requests are verified with: the `whsec_` secret (HMAC) or the `whpk_` public key (ed25519). */
 	secret?: string;
+	/** The scheme the webhook was registered with; absent in data stored before ed25519 (HMAC). */
+	scheme?: TriggerScheme;
 	webhookUrl?: string;
 	/** Which of n8n's two webhooks this is: the active workflow's or the editor's test one. */
 	mode?: WebhookMode;
@@ -27,13 +30,16 @@ interface TriggerStaticData extends IDataObject {
 
 type WebhookMode = 'production' | 'test';
 
+/** Standard Webhooks HMAC (`v1`, shared secret) or ed25519 (`v1a`, n8n keeps only the public key). */
+type TriggerScheme = 'standard' | 'standard-ed25519';
+
 /** The webhook object the dispatcher answers with (only the fields used here). */
 interface DispatcherWebhook {
 	id: string;
 	name?: string;
 	url?: string;
 	events?: string[];
-	signing?: { scheme?: string; secret?: string };
+	signing?: { scheme?: string; secret?: string; publicKey?: string };
 }
 
 interface TriggerOptions {
@@ -51,6 +57,7 @@ function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData 
 function forget(data: TriggerStaticData): void {
 	delete data.webhookId;
 	delete data.secret;
+	delete data.scheme;
 	delete data.webhookUrl;
 	delete data.mode;
 }
@@ -84,6 +91,10 @@ function webhookName(ctx: IHookFunctions, url: string): string {
 	const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
 	const head = `n8n ${test}${workflowId} ${ctx.getNode().id.slice(0, 8)}`;
 	return `${head.slice(0, MAX_NAME_LENGTH - hash.length - 1)} ${hash}`;
+}
+
+function selectedScheme(ctx: IHookFunctions): TriggerScheme {
+	return ctx.getNodeParameter('signatureScheme', 'standard') === 'standard-ed25519' ? 'standard-ed25519' : 'standard';
 }
 
 function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boolean {
@@ -159,6 +170,26 @@ export class MdmEventTrigger implements INodeType {
 					'Event types to receive, or wildcards such as device.* (every type under "device.") and * (all). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
+				displayName: 'Signature',
+				name: 'signatureScheme',
+				type: 'options',
+				options: [
+					{
+						name: 'HMAC (Shared Secret)',
+						value: 'standard',
+						description: 'Standard Webhooks v1: n8n keeps the whsec_ secret the dispatcher signs with',
+					},
+					{
+						name: 'Ed25519 (Public Key)',
+						value: 'standard-ed25519',
+						description:
+							'Standard Webhooks v1a: n8n keeps only the whpk_ public key, which can verify but never forge an event',
+					},
+				],
+				default: 'standard',
+				description: 'How the dispatcher signs the requests it sends to this trigger',
+			},
+			{
 				displayName: 'Condition (JSONata)',
 				name: 'condition',
 				type: 'string',
@@ -224,7 +255,10 @@ export class MdmEventTrigger implements INodeType {
 				}
 
 				const url = this.getNodeWebhookUrl('default');
-				if (webhook.url === url && sameEvents(webhook.events, selectedEvents(this))) return true;
+				const scheme = data.scheme ?? 'standard';
+				if (webhook.url === url && sameEvents(webhook.events, selectedEvents(this)) && scheme === selectedScheme(this)) {
+					return true;
+				}
 
 				// Ours, but stale (other URL or other events): remove it so create() starts clean.
 				await deleteDispatcherWebhook.call(this, data.webhookId);
@@ -258,7 +292,7 @@ export class MdmEventTrigger implements INodeType {
 					template: 'custom',
 					url,
 					method: 'POST',
-					signing: { scheme: 'standard' },
+					signing: { scheme: selectedScheme(this) },
 					events,
 				};
 
@@ -288,17 +322,21 @@ export class MdmEventTrigger implements INodeType {
 					throw new NodeApiError(this.getNode(), apiError as unknown as JsonObject);
 				}
 
-				const secret = webhook?.signing?.secret;
-				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith('whsec_')) {
+				// With ed25519 only the public key is kept: the secret key in the answer is dropped here.
+				const scheme = selectedScheme(this);
+				const secret = scheme === 'standard-ed25519' ? webhook?.signing?.publicKey : webhook?.signing?.secret;
+				const prefix = scheme === 'standard-ed25519' ? 'whpk_' : 'whsec_';
+				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith(prefix)) {
 					throw new NodeOperationError(
 						this.getNode(),
-						'The dispatcher created the webhook but did not return its id and full signing secret',
+						`The dispatcher created the webhook but did not return its id and ${scheme === 'standard-ed25519' ? 'public key' : 'full signing secret'}`,
 					);
 				}
 
 				const data = staticData(this);
 				data.webhookId = webhook.id;
 				data.secret = secret;
+				data.scheme = scheme;
 				data.webhookUrl = url;
 				data.mode = hookMode(this);
 				return true;
@@ -326,7 +364,7 @@ export class MdmEventTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		const { secret } = staticData(this);
+		const { secret, scheme = 'standard' } = staticData(this);
 		if (!secret) {
 			return reject(
 				401,
@@ -346,7 +384,7 @@ export class MdmEventTrigger implements INodeType {
 				: DEFAULT_TOLERANCE_SECONDS;
 		const headers = this.getHeaderData();
 
-		const verdict = verifySignature('standard', {
+		const verdict = verifySignature(scheme, {
 			headers,
 			body: rawBody,
 			secret,

@@ -13,6 +13,7 @@ import {
 	maskSecret,
 	newId,
 	signingSecretProblem,
+	verificationKeyFor,
 } from '../../core';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import type { WebhookCreateBody, WebhookUpdateBody } from '../api/schemas/webhook';
@@ -27,7 +28,14 @@ export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_RATE_LIMIT: Record<TemplateName, number | null> = { slack: 1, teams: 4, custom: null };
 
 export type WebhookView = Omit<WebhookRecord, 'signing' | 'failingSince'> & {
-	signing: { scheme: WebhookRecord['signing']['scheme']; secret?: string; previousSecretExpiresAt?: string };
+	signing: {
+		scheme: WebhookRecord['signing']['scheme'];
+		secret?: string;
+		/** `standard-ed25519`: the `whpk_` key receivers verify with (not a secret), and the previous one while it signs. */
+		publicKey?: string;
+		previousPublicKey?: string;
+		previousSecretExpiresAt?: string;
+	};
 };
 
 export class WebhookService {
@@ -100,14 +108,21 @@ export class WebhookService {
 		if (patch.signing) {
 			const scheme = patch.signing.scheme;
 			const secret = patch.signing.secret;
+			const given = secret && !secret.includes(MASK) ? secret : undefined;
 			next.signing =
 				scheme === 'none'
 					? { scheme, secret: '' }
-					: {
-							...current.signing,
-							scheme,
-							secret: secret && !secret.includes(MASK) ? secret : current.signing.secret || generateSecretFor(scheme),
-						};
+					: scheme !== current.signing.scheme
+						? // Another scheme: no rotation overlap, and a secret that does not fit it is replaced.
+							{
+								scheme,
+								secret:
+									given ??
+									(signingSecretProblem(scheme, current.signing.secret) === undefined
+										? current.signing.secret
+										: generateSecretFor(scheme)),
+							}
+						: { ...current.signing, scheme, secret: given ?? (current.signing.secret || generateSecretFor(scheme)) };
 		}
 		if (patch.enabled !== undefined) {
 			next.enabled = patch.enabled;
@@ -162,8 +177,12 @@ export class WebhookService {
 			signing: {
 				scheme: signing.scheme,
 				...(signing.scheme === 'none' ? {} : { secret: revealSecret ? signing.secret : maskSecret(signing.secret) }),
+				...withoutUndefined({ publicKey: verificationKeyFor(signing.scheme, signing.secret) }),
 				...(signing.previousSecretExpiresAt && Date.parse(signing.previousSecretExpiresAt) > Date.now()
-					? { previousSecretExpiresAt: signing.previousSecretExpiresAt }
+					? withoutUndefined({
+							previousPublicKey: verificationKeyFor(signing.scheme, signing.previousSecret ?? ''),
+							previousSecretExpiresAt: signing.previousSecretExpiresAt,
+						})
 					: {}),
 			},
 		};

@@ -1,4 +1,5 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
+import { SIGNING_SCHEME_NAMES } from '../../../core';
 import type { JsonSchema } from '../../../core/types';
 
 const auth: JsonSchema = {
@@ -38,11 +39,11 @@ const auth: JsonSchema = {
 const signing: JsonSchema = {
 	type: 'object',
 	description:
-		'Signature scheme. A secret is generated when none is given (`whsec_` + base64; for `mender` 32 random bytes in hex, since Mender keys its HMAC with the hex-decoded secret and a `mender` secret must be hex, at most 64 characters); it is shown in full only in the create answer and by secret rotation.',
+		'Signature scheme. A secret is generated when none is given (`whsec_` + base64; for `standard-ed25519` an ed25519 secret key `whsk_` + base64 of its 32-byte seed, whose public key `whpk_…` every answer shows as `publicKey`; for `mender` 32 random bytes in hex, since Mender keys its HMAC with the hex-decoded secret and a `mender` secret must be hex, at most 64 characters); it is shown in full only in the create answer and by secret rotation.',
 	additionalProperties: false,
 	required: ['scheme'],
 	properties: {
-		scheme: { enum: ['standard', 'scalefusion', 'mender', 'none'] },
+		scheme: { enum: [...SIGNING_SCHEME_NAMES] },
 		secret: { type: 'string', minLength: 8, maxLength: 256 },
 	},
 };
