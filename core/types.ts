@@ -23,6 +23,7 @@ export const EVENT_CATEGORIES = [
 	'device_update',
 	'availability',
 	'compliance',
+	'operational',
 	'test',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];

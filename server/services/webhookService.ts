@@ -113,14 +113,16 @@ export class WebhookService {
 				scheme === 'none'
 					? { scheme, secret: '' }
 					: scheme !== current.signing.scheme
-						? // Another scheme: no rotation overlap, and a secret that does not fit it is replaced.
+						? // Another scheme: no rotation overlap. A shared secret that does not fit is refused
+							// below (the admin must choose one the receiver knows); an ed25519 key pair is
+							// generated, since the receiver needs only the public key, which the answer shows.
 							{
 								scheme,
 								secret:
 									given ??
-									(signingSecretProblem(scheme, current.signing.secret) === undefined
-										? current.signing.secret
-										: generateSecretFor(scheme)),
+									(scheme === 'standard-ed25519' && signingSecretProblem(scheme, current.signing.secret) !== undefined
+										? generateSecretFor(scheme)
+										: current.signing.secret || generateSecretFor(scheme)),
 							}
 						: { ...current.signing, scheme, secret: given ?? (current.signing.secret || generateSecretFor(scheme)) };
 		}
