@@ -4,6 +4,7 @@ import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
+import type { SessionStore } from './http/session';
 import type { WebhookService } from './services/webhookService';
 import type { Store } from './store/types';
 
@@ -17,4 +18,6 @@ export interface DispatcherContext {
 	events: EventService;
 	/** sha256 of the admin API key. */
 	apiKeyHash: () => string;
+	/** The web console's signed-in sessions (in memory). */
+	sessions: SessionStore;
 }

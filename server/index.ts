@@ -13,6 +13,7 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
+import { SessionStore } from './http/session';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { WebhookService } from './services/webhookService';
@@ -82,6 +83,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		profiles: new ProfileService(store),
 		events: new EventService(store, worker),
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
+		sessions: new SessionStore(),
 	};
 	worker.start();
 
