@@ -26,7 +26,7 @@ export function SampleRequests({ profile, catalog, webhooks }: Props) {
 	const chosen = types.includes(type) ? type : (types[0] ?? 'webhook.test');
 	return (
 		<div class="samples">
-			<Field id="sample-event" label="Event type" hint="One of the types this profile routes; its catalog sample is the event.">
+			<Field id="sample-event" label="Event type" hint="One of the types this profile routes; its catalog sample is the event (the condition is not applied to it).">
 				<select id="sample-event" value={chosen} onChange={(event) => setType(event.currentTarget.value)} aria-describedby="sample-event-hint">
 					{types.map((candidate) => (
 						<option key={candidate}>{candidate}</option>
