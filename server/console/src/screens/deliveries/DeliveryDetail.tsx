@@ -4,11 +4,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get, post } from '../../api';
-import { CodeBlock } from '../../components/CodeBlock';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { PageHeader } from '../../components/PageHeader';
+import { RequestView } from '../../components/RequestView';
 import { DeliveryStatusBadge } from '../../components/StatusBadge';
+import { Table } from '../../components/Table';
 import { formatDuration, formatTime, relativeTime } from '../../format';
 import { useResource } from '../../hooks';
 import type { DeliveryDetail as Delivery } from '../../types';
@@ -97,19 +98,7 @@ export function DeliveryDetail({ id }: { id: string }) {
 						{data.attempts.length === 0 ? (
 							<p class="muted">None yet.</p>
 						) : (
-							<div class="table-wrap">
-								<table class="table attempts">
-									<thead>
-										<tr>
-											<th scope="col">#</th>
-											<th scope="col">At</th>
-											<th scope="col">Code</th>
-											<th scope="col">Duration</th>
-											<th scope="col">Error</th>
-											<th scope="col">Response</th>
-										</tr>
-									</thead>
-									<tbody>
+							<Table caption="Attempts" class="attempts" columns={['#', 'At', 'Code', 'Duration', 'Error', 'Response']}>
 										{data.attempts.map((attempt, index) => (
 											<tr key={attempt.at + index}>
 												<td>{index + 1}</td>
@@ -129,34 +118,14 @@ export function DeliveryDetail({ id }: { id: string }) {
 												</td>
 											</tr>
 										))}
-									</tbody>
-								</table>
-							</div>
+							</Table>
 						)}
 					</section>
 
 					<section class="panel" aria-labelledby="request-title">
 						<h2 id="request-title">Request payload</h2>
 						{data.request ? (
-							<>
-								<p class="request-line mono">
-									<span class="method">{data.request.method}</span> {data.request.url}
-								</p>
-								<table class="table headers">
-									<caption class="offscreen">Headers</caption>
-									<tbody>
-										{Object.entries(data.request.headers).map(([name, value]) => (
-											<tr key={name}>
-												<th scope="row" class="mono">
-													{name}
-												</th>
-												<td class="mono">{value}</td>
-											</tr>
-										))}
-									</tbody>
-								</table>
-								<CodeBlock value={data.request.body} title="Body" label="Copy payload" />
-							</>
+							<RequestView {...data.request} copyLabel="Copy payload" />
 						) : (
 							<p class="muted">Not sent yet.</p>
 						)}

@@ -9,6 +9,7 @@ import { useCatalog } from '../../catalog';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { PageHeader } from '../../components/PageHeader';
+import { Table } from '../../components/Table';
 import { DeliveryStatusBadge } from '../../components/StatusBadge';
 import { formatTime, fromLocalInput, toLocalInput } from '../../format';
 import { useResource } from '../../hooks';
@@ -212,25 +213,7 @@ export function DeliveryLog({ search }: { search: URLSearchParams }) {
 
 			{page.data && page.data.data.length === 0 && <Notice kind="info">No deliveries match.</Notice>}
 			{page.data && page.data.data.length > 0 && (
-				<div class="table-wrap">
-					<table class="table deliveries">
-						<caption class="offscreen">Deliveries</caption>
-						<thead>
-							<tr>
-								<th scope="col">Date and time</th>
-								<th scope="col">Event type</th>
-								<th scope="col">Request id</th>
-								<th scope="col">Webhook</th>
-								<th scope="col">Profile</th>
-								<th scope="col">Status</th>
-								<th scope="col">Response</th>
-								<th scope="col">Attempts</th>
-								<th scope="col">
-									<span class="offscreen">Payload</span>
-								</th>
-							</tr>
-						</thead>
-						<tbody>
+				<Table caption="Deliveries" class="deliveries" columns={['Date and time', 'Event type', 'Request id', 'Webhook', 'Profile', 'Status', 'Response', 'Attempts', '']}>
 							{page.data.data.map((delivery) => (
 								<tr key={delivery.id} data-delivery={delivery.id}>
 									<td>{formatTime(delivery.createdAt)}</td>
@@ -258,9 +241,7 @@ export function DeliveryLog({ search }: { search: URLSearchParams }) {
 									</td>
 								</tr>
 							))}
-						</tbody>
-					</table>
-				</div>
+				</Table>
 			)}
 			<nav class="pager" aria-label="Pages">
 				{cursor && (

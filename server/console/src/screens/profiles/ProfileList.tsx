@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { get, patch } from '../../api';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { PageHeader } from '../../components/PageHeader';
+import { Table } from '../../components/Table';
 import { Switch } from '../../components/Switch';
 import { useResource } from '../../hooks';
 import type { ProfileRecord, WebhookView } from '../../types';
@@ -43,19 +44,7 @@ export function ProfileList() {
 				</Notice>
 			)}
 			{profiles && profiles.length > 0 && list.data && (
-				<div class="table-wrap">
-					<table class="table">
-						<caption class="offscreen">Alert profiles</caption>
-						<thead>
-							<tr>
-								<th scope="col">Active</th>
-								<th scope="col">Name</th>
-								<th scope="col">Events</th>
-								<th scope="col">Condition</th>
-								<th scope="col">Webhooks</th>
-							</tr>
-						</thead>
-						<tbody>
+				<Table caption="Alert profiles" columns={['Active', 'Name', 'Events', 'Condition', 'Webhooks']}>
 							{profiles.map((profile) => (
 								<tr key={profile.id} data-profile={profile.name}>
 									<td>
@@ -87,9 +76,7 @@ export function ProfileList() {
 									</td>
 								</tr>
 							))}
-						</tbody>
-					</table>
-				</div>
+				</Table>
 			)}
 			{list.loading && !list.data && <p class="muted">Loading alert profiles…</p>}
 		</>

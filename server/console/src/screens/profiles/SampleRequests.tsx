@@ -7,9 +7,9 @@ import { useState } from 'preact/hooks';
 import { matchesEventPattern } from '../../../../../core/events/match';
 import { get, query } from '../../api';
 import type { Catalog } from '../../catalog';
-import { CodeBlock } from '../../components/CodeBlock';
 import { Field } from '../../components/Field';
 import { ErrorNotice } from '../../components/Notice';
+import { RequestView } from '../../components/RequestView';
 import { useResource } from '../../hooks';
 import type { ProfileRecord, SampleRequest, WebhookView } from '../../types';
 import { TEMPLATES } from '../webhooks/webhookForm';
@@ -57,25 +57,7 @@ function Sample({ profileId, webhookId, webhook, type }: { profileId: string; we
 			<h3>{title}</h3>
 			<ErrorNotice error={preview.error} />
 			{preview.data && (
-				<>
-					<p class="request-line mono">
-						<span class="method">{preview.data.method}</span> {preview.data.url}
-					</p>
-					<table class="table headers">
-						<caption class="offscreen">Headers</caption>
-						<tbody>
-							{Object.entries(preview.data.headers).map(([name, value]) => (
-								<tr key={name}>
-									<th scope="row" class="mono">
-										{name}
-									</th>
-									<td class="mono">{value}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-					<CodeBlock value={preview.data.body} title="Body" label="Copy body" />
-				</>
+				<RequestView method={preview.data.method} url={preview.data.url} headers={preview.data.headers} body={preview.data.body} copyLabel="Copy body" />
 			)}
 			{preview.loading && !preview.data && <p class="muted">Building the request…</p>}
 		</article>

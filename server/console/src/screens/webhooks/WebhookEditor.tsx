@@ -199,6 +199,31 @@ export function WebhookEditor({ id, session }: Props) {
 		}
 	});
 
+	const storedHint = (unchanged: boolean) => (webhook && unchanged ? 'Stored; leave it to keep it.' : undefined);
+	const secretField = (
+		id: string,
+		field: 'password' | 'token' | 'signingSecret',
+		path: string,
+		label: string,
+		hint: string | undefined,
+		required = true,
+		placeholder?: string,
+	) => {
+		const error = errorFor(path);
+		return (
+			<Field id={id} label={label} required={required} error={error} hint={hint}>
+				<SecretInput
+					id={id}
+					value={form[field]}
+					placeholder={placeholder}
+					invalid={Boolean(error)}
+					describedBy={error ? `${id}-error` : `${id}-hint`}
+					onInput={(value) => update({ [field]: value }, path)}
+				/>
+			</Field>
+		);
+	};
+
 	const template = TEMPLATES[form.template];
 	const scheme = SIGNING_SCHEMES.find((candidate) => candidate.value === form.signingScheme);
 
@@ -370,40 +395,11 @@ export function WebhookEditor({ id, session }: Props) {
 										onInput={(event) => update({ username: event.currentTarget.value }, '/auth/username')}
 									/>
 								</Field>
-								<Field
-									id="wh-password"
-									label="Password"
-									required
-									error={errorFor('/auth/password')}
-									hint={webhook && form.password === original?.password ? 'Stored; leave it to keep it.' : undefined}
-								>
-									<SecretInput
-										id="wh-password"
-										value={form.password}
-										invalid={Boolean(errorFor('/auth/password'))}
-										describedBy={errorFor('/auth/password') ? 'wh-password-error' : 'wh-password-hint'}
-										onInput={(password) => update({ password }, '/auth/password')}
-									/>
-								</Field>
+								{secretField('wh-password', 'password', '/auth/password', 'Password', storedHint(form.password === original?.password))}
 							</div>
 						)}
-						{form.authType === 'bearer' && (
-							<Field
-								id="wh-token"
-								label="Token"
-								required
-								error={errorFor('/auth/token')}
-								hint={webhook && form.token === original?.token ? 'Stored; leave it to keep it.' : 'Sent as Authorization: Bearer <token>.'}
-							>
-								<SecretInput
-									id="wh-token"
-									value={form.token}
-									invalid={Boolean(errorFor('/auth/token'))}
-									describedBy={errorFor('/auth/token') ? 'wh-token-error' : 'wh-token-hint'}
-									onInput={(token) => update({ token }, '/auth/token')}
-								/>
-							</Field>
-						)}
+						{form.authType === 'bearer' &&
+							secretField('wh-token', 'token', '/auth/token', 'Token', storedHint(form.token === original?.token) ?? 'Sent as Authorization: Bearer <token>.')}
 					</fieldset>
 
 					<fieldset class="panel">
@@ -424,29 +420,20 @@ export function WebhookEditor({ id, session }: Props) {
 									))}
 								</select>
 							</Field>
-							{form.signingScheme !== 'none' && (
-								<Field
-									id="wh-secret"
-									label={webhook ? 'Secret' : 'Secret (optional)'}
-									error={errorFor('/signing/secret')}
-									hint={
-										webhook
-											? 'Type a new one to replace it, or rotate below (the old one keeps signing for 24 h).'
-											: form.signingScheme === 'mender'
-												? 'A hex string, as Mender uses; blank generates one.'
-												: 'Blank generates one (whsec_…), shown once after saving.'
-									}
-								>
-									<SecretInput
-										id="wh-secret"
-										value={form.signingSecret}
-										placeholder={webhook?.signing.secret ?? ''}
-										invalid={Boolean(errorFor('/signing/secret'))}
-										describedBy={errorFor('/signing/secret') ? 'wh-secret-error' : 'wh-secret-hint'}
-										onInput={(signingSecret) => update({ signingSecret }, '/signing/secret')}
-									/>
-								</Field>
-							)}
+							{form.signingScheme !== 'none' &&
+								secretField(
+									'wh-secret',
+									'signingSecret',
+									'/signing/secret',
+									webhook ? 'Secret' : 'Secret (optional)',
+									webhook
+										? 'Type a new one to replace it, or rotate below (the old one keeps signing for 24 h).'
+										: form.signingScheme === 'mender'
+											? 'A hex string, as Mender uses; blank generates one.'
+											: 'Blank generates one (whsec_…), shown once after saving.',
+									false,
+									webhook?.signing.secret,
+								)}
 						</div>
 						{webhook && webhook.signing.scheme !== 'none' && (
 							<div class="inline">

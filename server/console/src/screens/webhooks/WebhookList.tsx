@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { get, patch } from '../../api';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { PageHeader } from '../../components/PageHeader';
+import { Table } from '../../components/Table';
 import { DeliveryStatusBadge } from '../../components/StatusBadge';
 import { Switch } from '../../components/Switch';
 import { formatTime, relativeTime } from '../../format';
@@ -53,20 +54,7 @@ export function WebhookList() {
 				</Notice>
 			)}
 			{shown && shown.length > 0 && (
-				<div class="table-wrap">
-					<table class="table webhooks">
-						<caption class="offscreen">Webhooks</caption>
-						<thead>
-							<tr>
-								<th scope="col">Active</th>
-								<th scope="col">Name</th>
-								<th scope="col">Template</th>
-								<th scope="col">URL</th>
-								<th scope="col">State</th>
-								<th scope="col">Health</th>
-							</tr>
-						</thead>
-						<tbody>
+				<Table caption="Webhooks" class="webhooks" columns={['Active', 'Name', 'Template', 'URL', 'State', 'Health']}>
 							{shown.map((row) => {
 								const { webhook, last } = row;
 								return (
@@ -105,9 +93,7 @@ export function WebhookList() {
 									</tr>
 								);
 							})}
-						</tbody>
-					</table>
-				</div>
+				</Table>
 			)}
 			{list.loading && !shown && <p class="muted">Loading webhooks…</p>}
 		</>
