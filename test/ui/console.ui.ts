@@ -29,6 +29,7 @@ let base: string;
 let api: ApiClient;
 let slack: Receiver;
 let ops: Receiver;
+let gone: Receiver;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -103,6 +104,7 @@ beforeAll(async () => {
 	const tls = loopbackCertificate();
 	slack = await startReceiverWith({ tls }, { status: 200, body: 'ok' });
 	ops = await startReceiverWith({ tls }, { status: 503, body: 'maintenance' });
+	gone = await startReceiverWith({ tls }, { status: 410, body: 'this channel was archived' });
 	const port = await freePort();
 	const dispatcher = await spawnDispatcher(tempDataFile(), port, {
 		// As in production: https only. The receivers' certificate is trusted through NODE_EXTRA_CA_CERTS.
@@ -126,6 +128,7 @@ afterAll(async () => {
 	}
 	await slack?.close();
 	await ops?.close();
+	await gone?.close();
 });
 
 describe('web console', () => {
@@ -361,18 +364,32 @@ describe('web console', () => {
 		await shot('profile-sample-request');
 	});
 
-	it('finds a failed delivery by response code, opens its payload, retries it', async () => {
+	it('shows why a webhook was disabled and since when one is failing', async () => {
+		const teams = await api.post('/v1/webhooks', { name: 'Old Teams channel', template: 'teams', url: gone.url, events: ['compliance.violated'] });
+		expect(teams.status, teams.text).toBe(201);
 		const enrolled = getEventType('device.enrolled')?.sample as { device: Record<string, unknown> };
 		const ios = { ...enrolled, device: { ...enrolled.device, platform: 'ios', name: 'iPad of Alice' } };
 		expect((await api.post('/v1/events', { type: 'device.enrolled', data: ios })).status).toBe(202);
 		expect((await api.post('/v1/events', { type: 'device.enrolled', data: enrolled })).status).toBe(202);
 		const violated = await api.post('/v1/events', { type: 'compliance.violated', data: getEventType('compliance.violated')?.sample });
 		expect(violated.status).toBe(202);
-		ids.failed = violated.body.deliveries[0].id as string;
-		const failed = await api.waitForDelivery(ids.failed);
+		ids.failed = (violated.body.deliveries as { id: string; webhookId: string }[]).find((d) => d.webhookId === ids.ops)?.id;
+		const failed = await api.waitForDelivery(ids.failed as string);
 		expect(failed).toMatchObject({ status: 'failed', responseCode: 503, attemptCount: 3 });
 		await eventually(async () => expect((await api.get('/v1/deliveries/summary')).body.pending).toBe(0), 15_000);
+		expect((await api.get(`/v1/webhooks/${teams.body.id}`)).body).toMatchObject({ enabled: false, disabledReason: 'gone' });
 
+		await section('Webhooks').click();
+		const teamsRow = page.locator('tr[data-webhook="Old Teams channel"]');
+		await eventually(async () => expect(await text(teamsRow.locator('.state'))).toBe('Disabled: the endpoint answered 410 Gone'));
+		expect(await teamsRow.getByRole('switch').getAttribute('aria-checked')).toBe('false');
+		const opsRow = page.locator('tr[data-webhook="Ops endpoint"]');
+		expect(await text(opsRow.locator('.health .badge'))).toBe('Failed');
+		expect(await text(opsRow.locator('.failing'))).toMatch(/^Failing since /);
+		await shot('webhooks');
+	});
+
+	it('finds a failed delivery by response code, opens its payload, retries it', async () => {
 		await section('Delivery log').click();
 		const summary = (await api.get('/v1/deliveries/summary')).body;
 		await eventually(async () => expect(await text(page.locator('[data-summary="total"]'))).toBe(String(summary.total)));
@@ -496,7 +513,6 @@ describe('web console', () => {
 	it('is keyboard navigable: skip link, sections, and every control reachable by Tab', async () => {
 		await page.goto(`${base}/webhooks`);
 		await page.locator('tr[data-webhook]').first().waitFor();
-		await shot('webhooks');
 		await page.keyboard.press('Tab');
 		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
 		const reached = new Set<string>();

@@ -164,7 +164,7 @@ export function DeliveryLog({ search }: { search: URLSearchParams }) {
 					</label>
 					<label>
 						Request id
-						<input class="mono" placeholder="dlv_…" value={draft.requestId ?? ''} onInput={(event) => set('requestId', event.currentTarget.value)} />
+						<input class="mono" placeholder="msg_…" value={draft.requestId ?? ''} onInput={(event) => set('requestId', event.currentTarget.value)} />
 					</label>
 					<label>
 						Event type
