@@ -57,6 +57,7 @@ export function WebhookEditor({ id, session }: Props) {
 	const [failure, setFailure] = useState<unknown>(null);
 	const [notice, setNotice] = useState<string | null>(null);
 	const [result, setResult] = useState<{ title: string; result: TestSendResult } | null>(null);
+	const [mockResult, setMockResult] = useState<{ title: string; result: TestSendResult } | null>(null);
 	const [secret, setSecret] = useState<string | null>(() => (id ? takeSecret(id) : null));
 	const [busy, setBusy] = useState<Busy>(null);
 	const [mockType, setMockType] = useState('device.enrolled');
@@ -170,9 +171,9 @@ export function WebhookEditor({ id, session }: Props) {
 
 	const mock = guarded('mock', async () => {
 		if (!webhook) return;
-		setResult(null);
+		setMockResult(null);
 		const answer = await post<TestSendResult>(`${webhookPath(webhook.id)}/mock`, { type: mockType });
-		setResult({ title: `Mock ${mockType}`, result: answer });
+		setMockResult({ title: `Mock ${mockType}`, result: answer });
 	});
 
 	const rotate = guarded('rotate', async () => {
@@ -588,6 +589,7 @@ export function WebhookEditor({ id, session }: Props) {
 							<button type="button" class="button" onClick={() => void mock()} disabled={busy !== null}>
 								{busy === 'mock' ? 'Sending…' : 'Send mock event'}
 							</button>
+							{mockResult && <TestResultView title={mockResult.title} result={mockResult.result} />}
 						</section>
 
 						<section class="panel danger" aria-labelledby="delete-title">
