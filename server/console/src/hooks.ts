@@ -25,7 +25,7 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
 		} catch (error) {
 			if (mine === generation.current) setState((previous) => ({ data: previous.data, error: error as Error, loading: false }));
 		}
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// `load` is a new closure each render; `deps` says when it really changes.
 	}, deps);
 	useEffect(() => {
 		void run();
