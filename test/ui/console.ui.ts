@@ -97,7 +97,7 @@ async function clipboard(target: Page = page): Promise<string> {
 	return target.evaluate(() => navigator.clipboard.readText());
 }
 
-const ids: { slack?: string; ops?: string; profile?: string; failed?: string } = {};
+const ids: { slack?: string; ops?: string; profile?: string; failed?: string; secret?: string } = {};
 
 beforeAll(async () => {
 	fs.mkdirSync(SHOTS, { recursive: true });
@@ -287,6 +287,7 @@ describe('web console', () => {
 
 		const secret = await text(page.locator('.secret-value'));
 		expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{20,}$/);
+		ids.secret = secret;
 		await page.getByRole('button', { name: 'Copy secret' }).click();
 		await eventually(async () => expect(await clipboard()).toBe(secret));
 		await shot('webhook-secret-once');
@@ -479,6 +480,17 @@ describe('web console', () => {
 		expect(mocked?.headers['webhook-signature']).toMatch(/^v1,/);
 		expect(mocked?.headers['x-tenant']).toBe('acme');
 		await shot('webhook-editor', page, true);
+
+		// Rotation: a new secret, shown once; the old one keeps signing alongside for 24 h.
+		await page.getByRole('button', { name: 'Rotate secret' }).click();
+		await page.getByRole('dialog').getByRole('button', { name: 'Rotate', exact: true }).click();
+		await eventually(async () => expect(await text(page.locator('.secret-value'))).toMatch(/^whsec_/));
+		const rotated = await text(page.locator('.secret-value'));
+		expect(rotated).not.toBe(ids.secret);
+		await eventually(async () => expect(await text(page.locator('form'))).toContain('The previous secret signs too until'));
+		await page.getByRole('button', { name: 'Send mock event' }).click();
+		const [signedTwice] = (await ops.waitFor(before + 2)).slice(before + 1);
+		expect(String(signedTwice?.headers['webhook-signature']).split(' ')).toHaveLength(2);
 	});
 
 	it('reads in dark mode and fits a tablet', async () => {
