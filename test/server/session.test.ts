@@ -90,7 +90,7 @@ describe('POST /v1/session', () => {
 describe('the session cookie on /v1', () => {
 	it('reads like the key; without key or cookie every call is 401', async () => {
 		const cookie = await signIn();
-		for (const path of ['/v1/webhooks', '/v1/profiles', '/v1/deliveries', '/v1/deliveries/summary', '/v1/event-types', '/v1/session']) {
+		for (const path of ['/v1/webhooks', '/v1/profiles', '/v1/deliveries', '/v1/deliveries/summary', '/v1/event-types', '/v1/sources', '/v1/session']) {
 			expect((await call('GET', path, { cookie })).status, path).toBe(200);
 			expect((await call('GET', path)).status, path).toBe(401);
 			expect((await call('GET', path, { cookie: 'mdm_session=forged-token' })).status, path).toBe(401);

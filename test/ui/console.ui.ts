@@ -8,7 +8,6 @@
  * everything is refused; the key never reaches page storage; the CSP runs no inline script.
  * Screenshots of each screen go to docs/console/ (shown in docs/console.md).
  */
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -16,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/console';
 import { launchChromium } from '../helpers/browser';
-import { ApiClient, TEST_API_KEY, freePort, spawnDispatcher, tempDataFile } from '../helpers/dispatcher';
+import { type ApiClient, TEST_API_KEY, tempDataFile } from '../helpers/dispatcher';
+import { type DispatcherProcess, spawnDispatcher } from '../helpers/dispatcherProcess';
 import { type Receiver, startReceiverWith } from '../helpers/receiver';
 import { loopbackCertificate } from '../helpers/tls';
 
@@ -24,7 +24,7 @@ const SHOTS = path.resolve(__dirname, '../../docs/console');
 const LAPTOP = { width: 1280, height: 860 };
 const TABLET = { width: 820, height: 1180 };
 
-let child: ChildProcess;
+let dispatcher: DispatcherProcess;
 let base: string;
 let api: ApiClient;
 let slack: Receiver;
@@ -105,27 +105,23 @@ beforeAll(async () => {
 	slack = await startReceiverWith({ tls }, { status: 200, body: 'ok' });
 	ops = await startReceiverWith({ tls }, { status: 503, body: 'maintenance' });
 	gone = await startReceiverWith({ tls }, { status: 410, body: 'this channel was archived' });
-	const port = await freePort();
-	const dispatcher = await spawnDispatcher(tempDataFile(), port, {
-		// As in production: https only. The receivers' certificate is trusted through NODE_EXTRA_CA_CERTS.
-		DISPATCHER_ALLOW_HTTP: 'false',
-		NODE_EXTRA_CA_CERTS: tls.certFile,
-		DISPATCHER_RETRY_SCHEDULE: '0.2,0.2',
+	dispatcher = await spawnDispatcher(tempDataFile(), {
+		env: {
+			// As in production: https only. The receivers' certificate is trusted through NODE_EXTRA_CA_CERTS.
+			DISPATCHER_ALLOW_HTTP: 'false',
+			NODE_EXTRA_CA_CERTS: tls.certFile,
+			DISPATCHER_RETRY_SCHEDULE: '0.2,0.2',
+		},
 	});
-	child = dispatcher.child;
-	base = dispatcher.baseUrl;
-	api = new ApiClient(base);
+	base = `http://127.0.0.1:${dispatcher.port}`;
+	api = dispatcher.api;
 	browser = await launchChromium();
 	({ ctx: context, page } = await newPage());
 });
 
 afterAll(async () => {
 	await browser?.close();
-	if (child && child.exitCode === null) {
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGTERM');
-		await exited;
-	}
+	await dispatcher?.stop('SIGTERM');
 	await slack?.close();
 	await ops?.close();
 	await gone?.close();
@@ -150,6 +146,7 @@ describe('web console', () => {
 				['GET', '/v1/deliveries'],
 				['GET', '/v1/event-types'],
 				['GET', '/v1/session'],
+				['GET', '/v1/sources'],
 				['POST', '/v1/events'],
 				['POST', '/v1/deliveries/retry'],
 			]) {
