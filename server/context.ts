@@ -4,6 +4,7 @@ import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
+import type { SessionStore } from './http/session';
 import type { SourceIngestService } from './services/sourceIngestService';
 import type { SourceService } from './services/sourceService';
 import type { WebhookService } from './services/webhookService';
@@ -23,4 +24,6 @@ export interface DispatcherContext {
 	publicUrl: string | null;
 	/** sha256 of the admin API key. */
 	apiKeyHash: () => string;
+	/** The web console's signed-in sessions (in memory). */
+	sessions: SessionStore;
 }

@@ -13,6 +13,7 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
+import { SessionStore } from './http/session';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { SourceIngestService } from './services/sourceIngestService';
@@ -92,6 +93,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		sourceIngest: new SourceIngestService(store, events),
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
+		sessions: new SessionStore(),
 	};
 	worker.start();
 

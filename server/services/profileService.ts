@@ -63,7 +63,7 @@ export class ProfileService {
 				compileJsonata(source);
 			} catch (error) {
 				if (!(error instanceof JsonataCompileError)) throw error;
-				errors.push({ path: `/${field}`, message: error.message });
+				errors.push({ path: `/${field}`, message: error.message, position: error.position });
 			}
 		}
 		if (errors.length > 0) throw validationFailed(errors);

@@ -137,7 +137,7 @@ export class SourceIngestService {
 			if (!mapped.ok) throw validationFailed(mapped.errors);
 			const answer = await this.persist(source, raw, mapped.events);
 			const fresh = answer.body.events.filter((e) => !e.duplicate).length;
-			this.count(source.id, receivedAt, (stats) => ({
+			await this.count(source.id, receivedAt, (stats) => ({
 				...stats,
 				accepted: stats.accepted + (answer.status === 202 ? 1 : 0),
 				duplicates: stats.duplicates + (answer.status === 200 ? 1 : 0),
@@ -146,7 +146,7 @@ export class SourceIngestService {
 			return answer;
 		} catch (error) {
 			if (error instanceof ApiError && error.status < 500) {
-				this.count(source.id, receivedAt, (stats) => ({
+				await this.count(source.id, receivedAt, (stats) => ({
 					...stats,
 					rejected: stats.rejected + 1,
 					lastError: { at: receivedAt, status: error.status, code: error.code, message: error.message },
@@ -179,13 +179,30 @@ export class SourceIngestService {
 		};
 	}
 
-	/** One request's outcome on the source's counters (written without a disk sync of its own). */
-	private count(sourceId: string, at: string, change: (stats: SourceStats) => SourceStats): void {
-		const source = this.store.getSource(sourceId);
-		if (!source) return;
-		const stats = change({ ...source.stats, received: source.stats.received + 1, lastReceivedAt: at });
-		void this.store
-			.recordSourceStats(sourceId, stats)
-			.catch((error: unknown) => console.error(`source ${sourceId}: counters not saved: ${(error as Error).message}`));
+	/** Counter writes per source, one after another (see `count`). */
+	private readonly counting = new Map<string, Promise<void>>();
+
+	/**
+	 * One request's outcome on the source's counters (written without a disk sync of its own; it
+	 * rides with the next write, 10 ms at most). The store shows a change only once it is on disk,
+	 * so the writes of one source are chained: each reads the counters its predecessor wrote, and
+	 * none is lost to a concurrent request. Resolves when this request's counts are stored (or
+	 * could not be: counters are bookkeeping, their failure never fails the request).
+	 */
+	private count(sourceId: string, at: string, change: (stats: SourceStats) => SourceStats): Promise<void> {
+		const previous = this.counting.get(sourceId) ?? Promise.resolve();
+		const next = previous.then(async () => {
+			const source = this.store.getSource(sourceId);
+			if (!source) return;
+			const stats = change({ ...source.stats, received: source.stats.received + 1, lastReceivedAt: at });
+			await this.store
+				.recordSourceStats(sourceId, stats)
+				.catch((error: unknown) => console.error(`source ${sourceId}: counters not saved: ${(error as Error).message}`));
+		});
+		this.counting.set(sourceId, next);
+		void next.then(() => {
+			if (this.counting.get(sourceId) === next) this.counting.delete(sourceId);
+		});
+		return next;
 	}
 }

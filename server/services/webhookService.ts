@@ -27,7 +27,7 @@ export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_RATE_LIMIT: Record<TemplateName, number | null> = { slack: 1, teams: 4, custom: null };
 
-export type WebhookView = Omit<WebhookRecord, 'signing' | 'failingSince'> & {
+export type WebhookView = Omit<WebhookRecord, 'signing'> & {
 	signing: {
 		scheme: WebhookRecord['signing']['scheme'];
 		secret?: string;
@@ -171,7 +171,7 @@ export class WebhookService {
 
 	/** Every answer but create and rotate: secrets masked. */
 	view(webhook: WebhookRecord, revealSecret = false): WebhookView {
-		const { signing, failingSince: _failingSince, ...rest } = webhook;
+		const { signing, ...rest } = webhook;
 		return {
 			...rest,
 			auth: maskAuth(webhook.auth),
