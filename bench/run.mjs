@@ -172,7 +172,7 @@ async function startDispatcher(dataFile, label) {
       DISPATCHER_RETRY_SCHEDULE: '1,2,5',
     },
     logFile: path.join(path.dirname(dataFile), 'dispatcher.log'),
-    ready: /listening on (http:\/\/[^\s]+)/,
+    ready: /listening on (http:\/\/[^\s"]+)/,
     timeoutMs: 180_000,
     cwd: REPO,
   });

@@ -2,6 +2,8 @@
 import type { AddressGuard } from './delivery/addressGuard';
 import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
+import type { Logger } from './observability/logger';
+import type { DispatcherMetrics } from './observability/metrics';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
 import type { SessionStore } from './http/session';
@@ -26,4 +28,8 @@ export interface DispatcherContext {
 	apiKeyHash: () => string;
 	/** The web console's signed-in sessions (in memory). */
 	sessions: SessionStore;
+	log: Logger;
+	metrics: DispatcherMetrics;
+	/** `DISPATCHER_METRICS_TOKEN`: reads `/metrics` only (the API key does too). */
+	metricsToken: string | null;
 }

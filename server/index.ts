@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { precompileEventValidators } from '../core';
+import { PACKAGE_VERSION, precompileEventValidators } from '../core';
 import { createApp } from './app';
 import { DEFAULT_SETTINGS, type DispatcherSettings } from './config';
 import type { DispatcherContext } from './context';
@@ -14,6 +14,8 @@ import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
 import { SessionStore } from './http/session';
+import { type Logger, createLogger } from './observability/logger';
+import { DispatcherMetrics } from './observability/metrics';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { SourceIngestService } from './services/sourceIngestService';
@@ -32,6 +34,8 @@ export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile
 	resolver?: HostResolver;
 	/** The store's file layer (default: the disk; fault tests pass one whose writes fail). */
 	storeFiles?: StoreFiles;
+	/** Where log lines go (default: a logger on stdout at `logLevel`). */
+	logger?: Logger;
 }
 
 export interface RunningDispatcher {
@@ -46,8 +50,16 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, logger, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
+	const log =
+		logger ??
+		createLogger({
+			level: settings.logLevel,
+			format: settings.logFormat,
+			knownSecrets: [options.apiKey ?? '', settings.metricsToken ?? ''],
+		});
+	const metrics = new DispatcherMetrics();
 	const store = new LowdbStore({
 		file: options.dataFile,
 		sync: settings.syncWrites,
@@ -94,7 +106,27 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
 		sessions: new SessionStore(),
+		log,
+		metrics,
+		metricsToken: settings.metricsToken,
 	};
+	metrics.setSources({
+		queue: () => {
+			const pending = store.listPendingDeliveries();
+			const oldest = pending.reduce((min, delivery) => Math.min(min, Date.parse(delivery.createdAt)), Date.now());
+			return { pending: pending.length, oldestPendingAgeSeconds: Math.max(0, (Date.now() - oldest) / 1000) };
+		},
+		webhooks: () => {
+			const counts = { enabled: 0, paused: 0, gone: 0, failing: 0 };
+			for (const webhook of store.listWebhooks()) {
+				if (webhook.enabled) counts.enabled++;
+				else if (webhook.disabledReason === 'gone') counts.gone++;
+				else if (webhook.disabledReason === 'failing') counts.failing++;
+				else counts.paused++;
+			}
+			return counts;
+		},
+	});
 	worker.start();
 
 	const server = createApp(context).listen(settings.port, settings.host);
@@ -108,17 +140,25 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 
 	const { port } = server.address() as AddressInfo;
 	const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+	const baseUrl = `http://${host}:${port}`;
+	log.info(
+		{ event: 'dispatcher.started', url: baseUrl, version: PACKAGE_VERSION, dataFile: options.dataFile, pending: store.listPendingDeliveries().length },
+		`dispatcher ${PACKAGE_VERSION} listening on ${baseUrl}`,
+	);
 	return {
-		baseUrl: `http://${host}:${port}`,
+		baseUrl,
 		port,
 		generatedApiKey,
 		context,
 		async close() {
+			const startedAt = Date.now();
+			log.info({ event: 'dispatcher.stopping' }, 'stopping: finishing in-flight deliveries');
 			clearInterval(pruneTimer);
 			await closeServer(server);
 			await worker.stop();
 			await client.close();
 			await store.close();
+			log.info({ event: 'dispatcher.stopped', durationMs: Date.now() - startedAt }, 'stopped');
 		},
 	};
 }

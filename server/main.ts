@@ -1,11 +1,15 @@
-/** `npm start`: the dispatcher with settings from the environment. */
+/**
+ * `npm start`: the dispatcher with settings from the environment. It logs through its structured
+ * logger (`DISPATCHER_LOG_LEVEL`); only a generated admin key is printed plainly, once, as the
+ * operator must copy it.
+ */
 import { settingsFromEnv } from './config';
 import { startDispatcher } from './index';
 
 async function main(): Promise<void> {
 	const settings = settingsFromEnv();
 	const dispatcher = await startDispatcher(settings);
-	console.log(`MDM webhook dispatcher listening on ${dispatcher.baseUrl} (data: ${settings.dataFile})`);
+	const log = dispatcher.context.log;
 	if (dispatcher.generatedApiKey) {
 		console.log('');
 		console.log('Generated admin API key (shown once, only its hash is stored):');
@@ -17,13 +21,13 @@ async function main(): Promise<void> {
 	const stop = (signal: string) => {
 		if (stopping) return;
 		stopping = true;
-		console.log(`${signal}: finishing in-flight deliveries and compacting the store…`);
+		log.info({ event: 'dispatcher.signal', signal }, `${signal}: finishing in-flight deliveries and compacting the store`);
 		// Everything accepted is already durable; a shutdown that hangs may be cut short safely.
 		setTimeout(() => process.exit(1), 15_000).unref();
 		dispatcher.close().then(
 			() => process.exit(0),
 			(error: unknown) => {
-				console.error(`stop failed: ${(error as Error).message}`);
+				log.error({ event: 'dispatcher.stop_failed', err: error }, `stop failed: ${(error as Error).message}`);
 				process.exit(1);
 			},
 		);

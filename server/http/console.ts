@@ -31,7 +31,7 @@ export const CONTENT_SECURITY_POLICY = [
 export const SIGN_IN_PATH = '/sign-in';
 
 /** First path segments that are never console routes (API, ingest, files). */
-const NOT_CONSOLE = new Set(['v1', 'ingest', 'assets', 'healthz', 'metrics']);
+const NOT_CONSOLE = new Set(['v1', 'ingest', 'assets', 'healthz', 'metrics', 'docs']);
 
 /** `dist/console` seen from the compiled server (`dist/server/http`) or from the sources (`server/http`). */
 export function findConsoleDirectory(): string {

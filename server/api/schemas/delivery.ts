@@ -1,7 +1,7 @@
 /** JSON Schemas of the delivery log's queries and bulk retry. */
 import type { JsonSchema } from '../../../core/types';
 
-const filterProperties: Record<string, JsonSchema> = {
+export const filterProperties: Record<string, JsonSchema> = {
 	webhookId: { type: 'string', minLength: 1 },
 	profileId: { type: 'string', minLength: 1 },
 	eventType: { type: 'string', minLength: 1 },

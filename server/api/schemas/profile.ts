@@ -2,7 +2,7 @@
 import type { JsonSchema } from '../../../core/types';
 import type { ProfileRecord } from '../../store/types';
 
-const profileProperties: Record<string, JsonSchema> = {
+export const profileProperties: Record<string, JsonSchema> = {
 	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
 	description: { type: 'string', maxLength: 512 },
 	events: {

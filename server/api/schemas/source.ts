@@ -18,7 +18,7 @@ const hmac: JsonSchema = {
 	},
 };
 
-const sourceProperties: Record<string, JsonSchema> = {
+export const sourceProperties: Record<string, JsonSchema> = {
 	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
 	description: { type: 'string', maxLength: 512 },
 	enabled: { type: 'boolean', description: 'false: the ingest URL answers 404 `source_disabled` (counted), nothing is stored.' },
