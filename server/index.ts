@@ -13,6 +13,7 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
+import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { WebhookService } from './services/webhookService';
@@ -72,15 +73,17 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		resolver: options.resolver,
 	});
 	const client = new DeliveryHttpClient({ guard });
-	const worker = new DeliveryWorker({ store, client, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const jsonata = new JsonataPool();
+	const worker = new DeliveryWorker({ store, client, jsonata, retryScheduleSeconds: settings.retryScheduleSeconds });
 	const context: DispatcherContext = {
 		store,
 		guard,
 		client,
 		worker,
+		jsonata,
 		webhooks: new WebhookService(store, guard, worker),
-		profiles: new ProfileService(store),
-		events: new EventService(store, worker),
+		profiles: new ProfileService(store, jsonata),
+		events: new EventService(store, worker, jsonata),
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
 	};
 	worker.start();
@@ -105,6 +108,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 			clearInterval(pruneTimer);
 			await closeServer(server);
 			await worker.stop();
+			await jsonata.close();
 			await client.close();
 			await store.close();
 		},
