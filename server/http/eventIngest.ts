@@ -13,6 +13,7 @@ import type { EventIngestBody } from '../api/schemas/event';
 import { eventIngestSchema } from '../api/schemas/event';
 import type { DispatcherContext } from '../context';
 import { isAuthorized } from './auth';
+import { assertJsonShape } from './jsonShape';
 import { compileValidator } from './validation';
 
 /** No charset, or UTF-8: the only body this path decodes. */
@@ -65,6 +66,7 @@ export function eventIngestFastPath(context: DispatcherContext, limitBytes: numb
 			}
 			let input: EventIngestBody;
 			try {
+				assertJsonShape(body);
 				input = validate(body);
 			} catch (error) {
 				return next(error);

@@ -6,6 +6,8 @@ import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../
 import type { EventIngestBody } from '../api/schemas/event';
 import type { DeliveryWorker } from '../delivery/worker';
 import { validationFailed } from '../http/errors';
+import { assertJsonShape } from '../http/jsonShape';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import { routeEvent } from '../routing/router';
 import type { DeliveryRecord, EventRecord, Store } from '../store/types';
 
@@ -28,11 +30,19 @@ export class EventService {
 	constructor(
 		private readonly store: Store,
 		private readonly worker: DeliveryWorker,
+		private readonly jsonata: JsonataPool,
 	) {}
 
+	/**
+	 * Every intake (the API, ingest sources) comes through here, so the limits hold for all of
+	 * them before anything is routed or stored: `data`'s nesting depth, its schema, a timestamp
+	 * the dispatcher can represent.
+	 */
 	async ingest(body: EventIngestBody): Promise<IngestResult> {
+		assertJsonShape(body.data, '/data');
 		const errors = validateEventData(body.type, body.data);
 		if (errors.length > 0) throw validationFailed(errors);
+		const timestamp = body.timestamp === undefined ? undefined : representableTimestamp(body.timestamp);
 
 		const id = body.id ?? newEventId();
 		// In-flight first: the store shows an event in memory before its commit is on disk, and a
@@ -42,7 +52,7 @@ export class EventService {
 		const known = this.store.getEvent(id);
 		if (known) return { status: 200, answer: answerOf(known) };
 
-		const accepting = this.accept(id, body);
+		const accepting = this.accept(id, body, timestamp);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -51,15 +61,10 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, body: EventIngestBody): Promise<IngestResult> {
+	private async accept(id: string, body: EventIngestBody, timestamp: string | undefined): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
-		const envelope = {
-			id,
-			type: body.type,
-			timestamp: body.timestamp ? normalizeTimestamp(body.timestamp) : receivedAt,
-			data: body.data,
-		};
-		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
+		const envelope = { id, type: body.type, timestamp: timestamp ?? receivedAt, data: body.data };
+		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles(), this.jsonata);
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
@@ -83,6 +88,20 @@ export class EventService {
 		await this.store.acceptEvent(event, deliveries);
 		this.worker.enqueue(deliveries);
 		return { status: 202, answer: answerOf(event) };
+	}
+}
+
+/**
+ * The timestamp normalised to `…T…:…:….sssZ`. JSON Schema's `date-time` admits what a JavaScript
+ * date cannot hold (a leap second `23:59:60`): such a timestamp gets a 422, not a 500.
+ */
+function representableTimestamp(timestamp: string): string {
+	try {
+		return normalizeTimestamp(timestamp);
+	} catch {
+		throw validationFailed([
+			{ path: '/timestamp', message: 'is not a representable date-time (leap seconds such as 23:59:60 are not supported)' },
+		]);
 	}
 }
 
