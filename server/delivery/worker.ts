@@ -5,9 +5,11 @@
  * A disabled webhook's lane is parked (nothing lost) until the webhook is enabled again.
  */
 import type { EventEnvelope } from '../../core/types';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
-import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
+import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
+import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
 import { WebhookThrottle } from './throttle';
 import { TimerQueue } from './timerQueue';
@@ -18,6 +20,8 @@ export const FAILING_DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
 export interface DeliveryWorkerOptions {
 	store: Store;
 	client: DeliveryHttpClient;
+	/** Evaluates profiles' JSONata payloads. */
+	jsonata: JsonataPool;
 	retryScheduleSeconds: readonly number[];
 	/** Attempts in flight at once, over all webhooks. */
 	maxInFlight?: number;
@@ -34,6 +38,7 @@ type Due = { kind: 'delivery'; id: string; webhookId: string } | { kind: 'lane';
 export class DeliveryWorker {
 	private readonly store: Store;
 	private readonly client: DeliveryHttpClient;
+	private readonly jsonata: JsonataPool;
 	private readonly schedule: readonly number[];
 	private readonly maxInFlight: number;
 	private readonly throttle = new WebhookThrottle();
@@ -46,6 +51,7 @@ export class DeliveryWorker {
 	constructor(options: DeliveryWorkerOptions) {
 		this.store = options.store;
 		this.client = options.client;
+		this.jsonata = options.jsonata;
 		this.schedule = options.retryScheduleSeconds;
 		this.maxInFlight = options.maxInFlight ?? 256;
 	}
@@ -173,7 +179,7 @@ export class DeliveryWorker {
 			request = await buildDeliveryRequest({
 				webhook,
 				envelope,
-				profile,
+				mapping: profile?.payload ? { source: profile.payload, jsonata: this.jsonata } : undefined,
 				messageId: delivery.id,
 				nowMs: startedAt.getTime(),
 			});
@@ -192,10 +198,10 @@ export class DeliveryWorker {
 
 		await this.store.recordAttempt({
 			deliveryId,
-			attempt: attemptRecord(startedAt, result),
+			attempt: attemptRecord(startedAt, result, webhook),
 			status,
 			nextAttemptAt,
-			request: maskRequest(request),
+			request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
 		});
 		if (delay !== null && this.running) {
 			this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + delay);
@@ -248,12 +254,12 @@ export class DeliveryWorker {
 	}
 }
 
-function attemptRecord(startedAt: Date, result: AttemptResult) {
+function attemptRecord(startedAt: Date, result: AttemptResult, webhook: WebhookRecord) {
 	return {
 		at: startedAt.toISOString(),
 		statusCode: result.statusCode,
 		durationMs: Math.round(result.durationMs * 10) / 10,
-		error: result.error,
-		response: result.response,
+		error: scrubResponse(result.error, webhook),
+		response: scrubResponse(result.response, webhook),
 	};
 }

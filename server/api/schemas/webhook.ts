@@ -1,6 +1,11 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
 import type { JsonSchema } from '../../../core/types';
 
+/** No CR, LF or NUL: credentials end up in an HTTP header, where those cannot go. */
+const NO_LINE_BREAK_OR_NUL = '^[^\\r\\n\\u0000]*$';
+/** One line of printable text with at least one visible character. */
+export const PRINTABLE_NAME = '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]*$';
+
 const auth: JsonSchema = {
 	type: 'object',
 	description: 'How the dispatcher authenticates to the destination. Answers show it masked.',
@@ -19,8 +24,20 @@ const auth: JsonSchema = {
 			required: ['type', 'username', 'password'],
 			properties: {
 				type: { const: 'basic' },
-				username: { type: 'string', minLength: 1, maxLength: 256 },
-				password: { type: 'string', minLength: 1, maxLength: 1024 },
+				username: {
+					type: 'string',
+					minLength: 1,
+					maxLength: 256,
+					pattern: '^[^:\\r\\n\\u0000]*$',
+					description: 'must not contain a colon (RFC 7617), CR, LF or NUL',
+				},
+				password: {
+					type: 'string',
+					minLength: 1,
+					maxLength: 1024,
+					pattern: NO_LINE_BREAK_OR_NUL,
+					description: 'must not contain CR, LF or NUL',
+				},
 			},
 		},
 		{
@@ -29,7 +46,13 @@ const auth: JsonSchema = {
 			required: ['type', 'token'],
 			properties: {
 				type: { const: 'bearer' },
-				token: { type: 'string', minLength: 1, maxLength: 4096 },
+				token: {
+					type: 'string',
+					minLength: 1,
+					maxLength: 4096,
+					pattern: NO_LINE_BREAK_OR_NUL,
+					description: 'must not contain CR, LF or NUL',
+				},
 			},
 		},
 	],
@@ -49,14 +72,22 @@ const signing: JsonSchema = {
 
 /** Field rules shared by create and update. */
 const webhookProperties: Record<string, JsonSchema> = {
-	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
+	name: {
+		type: 'string',
+		minLength: 1,
+		maxLength: 50,
+		pattern: PRINTABLE_NAME,
+		description: 'must be one line of printable text (unique, 1–50 characters)',
+	},
 	description: { type: 'string', maxLength: 512 },
 	template: { enum: ['slack', 'teams', 'custom'], description: 'Body template when no profile payload applies.' },
 	url: {
 		type: 'string',
 		minLength: 1,
 		maxLength: 512,
-		description: 'https destination; private, loopback and metadata addresses are refused.',
+		pattern: '^[^\\u0000-\\u0020\\u007f]+$',
+		description:
+			'must be an https URL without spaces or control characters; credentials go in `auth`, and private, loopback and metadata addresses are refused',
 	},
 	method: { enum: ['POST', 'PUT', 'PATCH'] },
 	timeoutSeconds: { type: 'integer', minimum: 0, maximum: 60, description: '0 = no timeout of its own (capped at 60 s).' },
@@ -67,7 +98,16 @@ const webhookProperties: Record<string, JsonSchema> = {
 		type: 'object',
 		maxProperties: 32,
 		additionalProperties: { type: 'string', maxLength: 2048 },
-		description: 'Custom headers; hop-by-hop, host, content-length and signature headers are refused.',
+		description:
+			'Custom headers; hop-by-hop, host, content-length and signature headers are refused. Answers and logs show every value masked unless its name is in `nonSecretHeaders`.',
+	},
+	nonSecretHeaders: {
+		type: 'array',
+		maxItems: 32,
+		uniqueItems: true,
+		items: { type: 'string', minLength: 1, maxLength: 256 },
+		description:
+			'Names of custom headers whose values are not secret and are shown in answers and delivery logs (case-insensitive). Every other custom header value is masked.',
 	},
 	events: {
 		type: 'array',
@@ -78,7 +118,7 @@ const webhookProperties: Record<string, JsonSchema> = {
 	},
 	rateLimitPerSecond: {
 		type: ['number', 'null'],
-		exclusiveMinimum: 0,
+		minimum: 0.01,
 		maximum: 1000,
 		description: 'Deliveries per second at most; default 1 for slack, 4 for teams, none for custom.',
 	},
@@ -98,6 +138,7 @@ export const webhookCreateSchema: JsonSchema = {
 		auth: { ...auth, default: { type: 'none' } },
 		signing: { ...signing, default: { scheme: 'standard' } },
 		headers: { ...webhookProperties.headers, default: {} },
+		nonSecretHeaders: { ...webhookProperties.nonSecretHeaders, default: [] },
 		events: { ...webhookProperties.events, default: [] },
 	},
 };
@@ -135,6 +176,7 @@ export interface WebhookCreateBody {
 	auth: import('../../../core/types').DestinationAuth;
 	signing: { scheme: import('../../../core/types').SigningSchemeName; secret?: string };
 	headers: Record<string, string>;
+	nonSecretHeaders: string[];
 	events: string[];
 	rateLimitPerSecond?: number | null;
 }
