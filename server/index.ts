@@ -74,6 +74,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	});
 	const client = new DeliveryHttpClient({ guard });
 	const jsonata = new JsonataPool();
+	if (store.listProfiles().some((profile) => profile.condition || profile.payload)) jsonata.warm();
 	const worker = new DeliveryWorker({ store, client, jsonata, retryScheduleSeconds: settings.retryScheduleSeconds });
 	const context: DispatcherContext = {
 		store,

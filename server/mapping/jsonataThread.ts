@@ -19,6 +19,7 @@ export interface JsonataJob {
 }
 
 export type JsonataReply =
+	| { ready: true }
 	| { id: number; ok: true; value: boolean | string | null }
 	| { id: number; ok: false; message: string; code?: string };
 
@@ -56,4 +57,6 @@ if (port) {
 	port.on('message', (job: JsonataJob) => {
 		void run(job).then((reply) => port.postMessage(reply));
 	});
+	const ready: JsonataReply = { ready: true };
+	port.postMessage(ready);
 }

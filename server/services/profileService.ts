@@ -2,8 +2,8 @@
  * Alert profiles: which events go to which webhooks, under which JSONata condition, with which
  * JSONata payload. At save, each expression must compile (else 422 with its position), hold no
  * regex literal that backtracks exponentially (422 with its position), and, run on the catalog
- * sample of every event type the profile routes, finish within the JSONata pool's deadline,
- * memory and payload-size limits (422 naming the sample): what cannot pass on a sample would
+ * sample of every event type the profile routes, finish within the JSONata pool's deadline and
+ * payload-size limit (422 naming the sample): what cannot pass on a sample would
  * only be skipped or fail at run time. Errors that depend on the data (a missing field, a type
  * mismatch) are not refused: real events may well carry what the sample lacks.
  */
@@ -25,7 +25,7 @@ import type { JsonataPool } from '../mapping/jsonataPool';
 import type { ProfileRecord, Store } from '../store/types';
 
 /** Run-time failures a sample proves will happen on real events too. */
-const REFUSED_ON_SAMPLE = new Set(['MDM_TIMEOUT', 'MDM_MEMORY', 'MDM_TOO_LARGE']);
+const REFUSED_ON_SAMPLE = new Set(['MDM_TIMEOUT', 'MDM_TOO_LARGE']);
 
 export class ProfileService {
 	constructor(

@@ -1,0 +1,157 @@
+/**
+ * Acceptance (issue 8, item 5): profiles' JSONata never stalls the API. Against a real dispatcher
+ * process: while an event whose condition backtracks exponentially is ingested, `GET /healthz`
+ * answers in under 100 ms, and the event is answered 202 within 2 s with that profile skipped
+ * and the reason logged; the classic nested-quantifier regex and a `$pad` of 50 million
+ * characters are refused at save with a 422; a payload over 1 MiB fails its delivery with a
+ * clear error, and the preview of a payload that fails answers 422.
+ */
+import { performance } from 'node:perf_hooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getEventType } from '../../core';
+import { type Json, tempDataFile } from '../helpers/dispatcher';
+import { type DispatcherProcess, killAllDispatcherProcesses, spawnDispatcher } from '../helpers/dispatcherProcess';
+import { type Receiver, startReceiver } from '../helpers/receiver';
+
+const HEALTHZ_LIMIT_MS = 100;
+const ANSWER_LIMIT_MS = 2000;
+
+/** Runs `work` while polling `/healthz` back to back; the slowest health answer and how long `work` took. */
+async function measured<T>(baseUrl: string, work: () => Promise<T>): Promise<{ result: T; tookMs: number; healthzMaxMs: number; polls: number }> {
+	let done = false;
+	let healthzMaxMs = 0;
+	let polls = 0;
+	const poller = (async () => {
+		while (!done) {
+			const started = performance.now();
+			const answer = await fetch(`${baseUrl}/healthz`);
+			await answer.text();
+			healthzMaxMs = Math.max(healthzMaxMs, performance.now() - started);
+			polls++;
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+	})();
+	await new Promise((resolve) => setTimeout(resolve, 20));
+	const started = performance.now();
+	const result = await work();
+	const tookMs = performance.now() - started;
+	done = true;
+	await poller;
+	return { result, tookMs, healthzMaxMs, polls };
+}
+
+describe('JSONata limits (real dispatcher process)', () => {
+	let dispatcher: DispatcherProcess;
+	let receiver: Receiver;
+	let webhookId: string;
+	const sample = getEventType('device.lost')?.sample as Json;
+
+	beforeAll(async () => {
+		receiver = await startReceiver();
+		dispatcher = await spawnDispatcher(tempDataFile());
+		const webhook = await dispatcher.api.post('/v1/webhooks', { name: 'target', url: receiver.url });
+		expect(webhook.status, webhook.text).toBe(201);
+		webhookId = webhook.body.id;
+	});
+	afterEach(async () => {
+		for (const { id } of (await dispatcher.api.get('/v1/profiles')).body.data as Json[]) {
+			expect((await dispatcher.api.delete(`/v1/profiles/${id}`)).status).toBe(204);
+		}
+	});
+	afterAll(async () => {
+		await dispatcher?.stop();
+		killAllDispatcherProcesses();
+		await receiver?.close();
+	});
+
+	const profile = (name: string, fields: Record<string, unknown>) =>
+		dispatcher.api.post('/v1/profiles', { name, events: ['device.lost'], webhookIds: [webhookId], ...fields });
+
+	it('refuses at save, with a 422 naming the field: a nested-quantifier regex (with its position), a 50-million-character $pad, a condition that overruns on the sample', async () => {
+		const condition = '$contains(data.device.name, /^(a+)+$/)';
+		const regex = await measured(dispatcher.baseUrl, () => profile('redos', { condition }));
+		expect(regex.result.status, regex.result.text).toBe(422);
+		expect(regex.result.body.error.details).toEqual([
+			{ path: '/condition', message: expect.stringContaining(`regex /^(a+)+$/ at position ${condition.lastIndexOf('/') + 1}`) },
+		]);
+
+		const pad = await measured(dispatcher.baseUrl, () => profile('pad', { payload: '{"text": $pad("x", 50000000)}' }));
+		expect(pad.result.status, pad.result.text).toBe(422);
+		// 50 MB of JSON is built in ~0.3 s and refused for its size; on a starved CPU it may hit the deadline first.
+		expect(pad.result.body.error.details[0]).toEqual({
+			path: '/payload',
+			message: expect.stringMatching(
+				/^(JSONata result is 50000011 bytes of JSON, over the limit of 1048576 bytes|JSONata evaluation timed out after 1000 ms) on the sample event of device\.lost$/,
+			),
+		});
+
+		const slow = await measured(dispatcher.baseUrl, () =>
+			profile('slow', { condition: '$count([1..10000000].($string($) & "-padding-padding")) > 0' }),
+		);
+		expect(slow.result.status, slow.result.text).toBe(422);
+		expect(slow.result.body.error.details[0]).toMatchObject({ path: '/condition', message: expect.stringMatching(/timed out after 1000 ms.*on the sample event of device\.lost/) });
+
+		for (const { tookMs, healthzMaxMs } of [regex, pad, slow]) {
+			expect(tookMs).toBeLessThan(ANSWER_LIMIT_MS);
+			expect(healthzMaxMs).toBeLessThan(HEALTHZ_LIMIT_MS);
+		}
+		expect((await dispatcher.api.get('/v1/profiles')).body.data).toEqual([]);
+		console.log(
+			`save-time refusals: regex ${regex.tookMs.toFixed(0)} ms, $pad ${pad.tookMs.toFixed(0)} ms, slow ${slow.tookMs.toFixed(0)} ms; ` +
+				`slowest /healthz meanwhile ${Math.max(regex.healthzMaxMs, pad.healthzMaxMs, slow.healthzMaxMs).toFixed(1)} ms`,
+		);
+	});
+
+	it('keeps /healthz under 100 ms while a backtracking condition runs, and answers 202 within 2 s with that profile skipped and logged', async () => {
+		// Overlapping alternatives pass the save-time check (and the sample's name fails at once),
+		// but 30 a's and a "!" backtrack 2^30 ways: only the deadline stops it.
+		const slowProfile = await profile('overlapping alternatives', { condition: '$contains(data.device.name, /^(a|a)*$/)' });
+		expect(slowProfile.status, slowProfile.text).toBe(201);
+		const fastProfile = await profile('android', { condition: 'data.device.platform = "ios"' });
+		expect(fastProfile.status, fastProfile.text).toBe(201);
+
+		const data = { ...sample, device: { ...sample.device, name: `${'a'.repeat(30)}!` } };
+		const ingest = await measured(dispatcher.baseUrl, () => dispatcher.api.post('/v1/events', { type: 'device.lost', data }));
+		console.log(
+			`backtracking condition: event answered ${ingest.result.status} in ${ingest.tookMs.toFixed(0)} ms; ` +
+				`slowest of ${ingest.polls} /healthz meanwhile ${ingest.healthzMaxMs.toFixed(1)} ms`,
+		);
+		expect(ingest.result.status, ingest.result.text).toBe(202);
+		expect(ingest.tookMs).toBeLessThan(ANSWER_LIMIT_MS);
+		expect(ingest.healthzMaxMs).toBeLessThan(HEALTHZ_LIMIT_MS);
+		expect(ingest.polls).toBeGreaterThan(5);
+		// The fast profile still routed; the slow one was skipped, with the reason in the log.
+		expect(ingest.result.body.deliveries).toEqual([{ id: expect.any(String), webhookId, profileId: fastProfile.body.id }]);
+		expect(dispatcher.output()).toContain(
+			`profile ${slowProfile.body.id}: condition failed for event ${ingest.result.body.id}, profile skipped: JSONata evaluation timed out after 1000 ms`,
+		);
+
+		// The thread was replaced: the next event is routed by both profiles' conditions at once.
+		const next = await dispatcher.api.post('/v1/events', { type: 'device.lost', data: { ...sample, device: { ...sample.device, name: 'aaaa' } } });
+		expect(next.status).toBe(202);
+		expect(next.body.deliveries.map((d: Json) => d.profileId).sort()).toEqual([fastProfile.body.id, slowProfile.body.id].sort());
+	});
+
+	it('fails a delivery whose payload comes out over 1 MiB with a clear error, and answers its preview with 422', async () => {
+		// On the sample, `$number("Galaxy …")` is a run-time error that depends on the data: saved.
+		const created = await profile('sized by name', { payload: '{"text": $pad("x", $number(data.device.name))}' });
+		expect(created.status, created.text).toBe(201);
+
+		const preview = await dispatcher.api.get(`/v1/profiles/${created.body.id}/preview?event=device.lost&webhookId=${webhookId}`);
+		expect(preview.status, preview.text).toBe(422);
+		expect(preview.body.error).toMatchObject({ code: 'payload_mapping_failed', details: [{ path: '/payload' }] });
+
+		const receivedBefore = receiver.requests.length;
+		const data = { ...sample, device: { ...sample.device, name: '2000000' } };
+		const ingest = await measured(dispatcher.baseUrl, () => dispatcher.api.post('/v1/events', { type: 'device.lost', data }));
+		expect(ingest.result.status, ingest.result.text).toBe(202);
+		const delivery = await dispatcher.api.waitForDelivery(ingest.result.body.deliveries[0].id);
+		expect(delivery.status).toBe('failed');
+		expect(delivery.attempts).toHaveLength(1);
+		expect(delivery.attempts[0].error).toBe(
+			'payload mapping failed: JSONata result is 2000011 bytes of JSON, over the limit of 1048576 bytes',
+		);
+		expect(ingest.healthzMaxMs).toBeLessThan(HEALTHZ_LIMIT_MS);
+		expect(receiver.requests).toHaveLength(receivedBefore);
+	});
+});
