@@ -3,6 +3,13 @@ import type { JsonSchema } from '../../../core/types';
 
 /** No CR, LF or NUL: credentials end up in an HTTP header, where those cannot go. */
 const NO_LINE_BREAK_OR_NUL = '^[^\\r\\n\\u0000]*$';
+const SIGNING_SECRET: JsonSchema = {
+	type: 'string',
+	minLength: 8,
+	maxLength: 256,
+	pattern: NO_LINE_BREAK_OR_NUL,
+	description: 'must not contain CR, LF or NUL',
+};
 /** One line of printable text with at least one visible character. */
 export const PRINTABLE_NAME = '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]*$';
 
@@ -66,7 +73,7 @@ const signing: JsonSchema = {
 	required: ['scheme'],
 	properties: {
 		scheme: { enum: ['standard', 'scalefusion', 'mender', 'none'] },
-		secret: { type: 'string', minLength: 8, maxLength: 256 },
+		secret: SIGNING_SECRET,
 	},
 };
 
@@ -155,7 +162,7 @@ export const webhookTestSchema: JsonSchema = webhookCreateSchema;
 export const secretRotateSchema: JsonSchema = {
 	type: 'object',
 	additionalProperties: false,
-	properties: { secret: { type: 'string', minLength: 8, maxLength: 256 } },
+	properties: { secret: SIGNING_SECRET },
 };
 
 export const mockEventSchema: JsonSchema = {
