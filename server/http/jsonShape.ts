@@ -28,11 +28,12 @@ function pointer(frame: Frame, basePath: string): string {
 
 /**
  * The first structural problem of a parsed JSON value, or null. Paths are JSON Pointers,
- * prefixed with `basePath` (e.g. `/data` when checking an event's data on its own).
+ * prefixed with `basePath`; `depth` is the level of `value` itself (an event's `data`, checked on
+ * its own, is level 2 of the body it came in).
  */
-export function checkJsonShape(value: unknown, basePath = '', maxDepth = MAX_JSON_DEPTH): FieldError | null {
+export function checkJsonShape(value: unknown, basePath = '', depth = 1, maxDepth = MAX_JSON_DEPTH): FieldError | null {
 	if (typeof value !== 'object' || value === null) return null;
-	const stack: Frame[] = [{ value, depth: 1, parent: null, key: '' }];
+	const stack: Frame[] = [{ value, depth, parent: null, key: '' }];
 	while (stack.length > 0) {
 		const frame = stack.pop() as Frame;
 		if (frame.depth > maxDepth) {
@@ -58,12 +59,15 @@ export function checkJsonShape(value: unknown, basePath = '', maxDepth = MAX_JSO
 }
 
 /** Throws the API's 422 for a parsed body that breaks a structural limit. */
-export function assertJsonShape(value: unknown, basePath = ''): void {
-	const problem = checkJsonShape(value, basePath);
+export function assertJsonShape(value: unknown, basePath = '', depth = 1): void {
+	const problem = checkJsonShape(value, basePath, depth);
 	if (problem) throw validationFailed([problem]);
 }
 
-/** Middleware after `express.json()`: the same check for every parsed body. */
+/**
+ * Middleware after `express.json()`: the check for every body the general routes parse. (The
+ * ingest fast path leaves it to `EventService.ingest`, which checks an event's `data`.)
+ */
 export function jsonShapeGuard(): RequestHandler {
 	return (request, _response, next) => {
 		const problem = checkJsonShape(request.body);

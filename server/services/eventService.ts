@@ -39,7 +39,7 @@ export class EventService {
 	 * the dispatcher can represent.
 	 */
 	async ingest(body: EventIngestBody): Promise<IngestResult> {
-		assertJsonShape(body.data, '/data');
+		assertJsonShape(body.data, '/data', 2);
 		const errors = validateEventData(body.type, body.data);
 		if (errors.length > 0) throw validationFailed(errors);
 		const timestamp = body.timestamp === undefined ? undefined : representableTimestamp(body.timestamp);
