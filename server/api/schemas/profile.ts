@@ -1,16 +1,10 @@
 /** JSON Schemas of alert profile bodies. */
 import type { JsonSchema } from '../../../core/types';
 import type { ProfileRecord } from '../../store/types';
-import { PRINTABLE_NAME } from './webhook';
+import { RESOURCE_NAME } from './common';
 
 const profileProperties: Record<string, JsonSchema> = {
-	name: {
-		type: 'string',
-		minLength: 1,
-		maxLength: 50,
-		pattern: PRINTABLE_NAME,
-		description: 'must be one line of printable text (unique, 1–50 characters)',
-	},
+	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	events: {
 		type: 'array',

@@ -1,8 +1,7 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
 import type { JsonSchema } from '../../../core/types';
+import { NO_LINE_BREAK_OR_NUL, RESOURCE_NAME } from './common';
 
-/** No CR, LF or NUL: credentials end up in an HTTP header, where those cannot go. */
-const NO_LINE_BREAK_OR_NUL = '^[^\\r\\n\\u0000]*$';
 const SIGNING_SECRET: JsonSchema = {
 	type: 'string',
 	minLength: 8,
@@ -10,8 +9,6 @@ const SIGNING_SECRET: JsonSchema = {
 	pattern: NO_LINE_BREAK_OR_NUL,
 	description: 'must not contain CR, LF or NUL',
 };
-/** One line of printable text with at least one visible character. */
-export const PRINTABLE_NAME = '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]*$';
 
 const auth: JsonSchema = {
 	type: 'object',
@@ -79,13 +76,7 @@ const signing: JsonSchema = {
 
 /** Field rules shared by create and update. */
 const webhookProperties: Record<string, JsonSchema> = {
-	name: {
-		type: 'string',
-		minLength: 1,
-		maxLength: 50,
-		pattern: PRINTABLE_NAME,
-		description: 'must be one line of printable text (unique, 1–50 characters)',
-	},
+	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	template: { enum: ['slack', 'teams', 'custom'], description: 'Body template when no profile payload applies.' },
 	url: {
