@@ -22,6 +22,14 @@ export function maskAuth(auth: DestinationAuth): DestinationAuth {
 	}
 }
 
+/**
+ * A URL with any `user:password@` replaced by `********@`. New webhooks cannot have credentials
+ * in their URL (they belong in `auth`); ones stored before that rule still must not show them.
+ */
+export function maskUrlCredentials(url: string): string {
+	return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${MASK}@`);
+}
+
 /** Header names whose value is a credential. */
 const SECRET_NAME = /token|secret|key|passw|pwd|cookie|credential|auth|signature|session/i;
 /** Signature headers are not secret (they are derived, one-time values) and stay readable. */

@@ -7,7 +7,7 @@
  * Basic credential, signing secrets, secret custom header values): receivers that echo the
  * request must not put a credential into the log. The stored body is cut at 64 KiB.
  */
-import { type HeaderMasking, authorizationHeader, maskHeaders, scrubSecrets } from '../../core';
+import { type HeaderMasking, authorizationHeader, maskHeaders, maskUrlCredentials, scrubSecrets } from '../../core';
 import type { OutboundRequest } from '../../core/types';
 import type { SentRequest, WebhookRecord } from '../store/types';
 import { truncateUtf8 } from './httpClient';
@@ -59,7 +59,7 @@ export function scrubResponse(text: string | null, webhook: SecretHolder): strin
 export function maskRequest(request: OutboundRequest, webhook: SecretHolder, maxBodyBytes?: number): SentRequest {
 	const masked: SentRequest = {
 		method: request.method,
-		url: request.url,
+		url: maskUrlCredentials(request.url),
 		headers: maskHeaders(request.headers, headerMasking(webhook)),
 		body: request.body,
 	};

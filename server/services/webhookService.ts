@@ -12,6 +12,7 @@ import {
 	maskAuth,
 	maskHeaders,
 	maskSecret,
+	maskUrlCredentials,
 	newId,
 } from '../../core';
 import { headerMasking } from '../delivery/redact';
@@ -169,6 +170,7 @@ export class WebhookService {
 		const { signing, failingSince: _failingSince, ...rest } = webhook;
 		return {
 			...rest,
+			url: maskUrlCredentials(webhook.url),
 			auth: maskAuth(webhook.auth),
 			headers: maskHeaders(webhook.headers, headerMasking(webhook)),
 			nonSecretHeaders: webhook.nonSecretHeaders ?? [],
@@ -203,9 +205,11 @@ export class WebhookService {
 		if (scheme === 'standard' && !isValidStandardSecret(secret)) {
 			errors.push({ path: '/signing/secret', message: 'a standard secret is "whsec_" followed by base64' });
 		}
-		const urlProblem = credentialsInUrl(record.url) ?? this.guard.checkUrlSyntax(record.url);
+		// A webhook stored before URL credentials were refused can still be edited otherwise.
+		const urlChanged = !current || current.url !== record.url;
+		const urlProblem = (urlChanged ? credentialsInUrl(record.url) : null) ?? this.guard.checkUrlSyntax(record.url);
 		if (urlProblem) errors.push({ path: '/url', message: urlProblem });
-		else if (!current || current.url !== record.url) {
+		else if (urlChanged) {
 			try {
 				await this.guard.checkUrl(record.url);
 			} catch (error) {

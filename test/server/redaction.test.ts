@@ -116,6 +116,30 @@ describe('redaction', () => {
 		expect(JSON.parse(tests[0].body.response).authorization).toBe('Basic ********');
 	});
 
+	it('never shows credentials of a URL stored before they were refused, and lets that webhook be edited', async () => {
+		const api = dispatcher.api;
+		const created = await api.post('/v1/webhooks', { name: 'legacy', url: echo.url, events: ['device.lost'] });
+		// As a data file from an older version holds it: written through the store itself.
+		const legacyUrl = echo.url.replace('http://', 'http://olduser:oldpass@');
+		const record = dispatcher.context.store.getWebhook(created.body.id);
+		await dispatcher.context.store.putWebhook({ ...(record as NonNullable<typeof record>), url: legacyUrl });
+
+		const shown = await api.get(`/v1/webhooks/${created.body.id}`);
+		expect(shown.body.url).toBe(echo.url.replace('http://', 'http://********@'));
+		const edited = await api.patch(`/v1/webhooks/${created.body.id}`, { description: 'still editable' });
+		expect(edited.status, edited.text).toBe(200);
+		const event = await api.post('/v1/events', { type: 'device.lost', data: sample });
+		const delivery = await api.waitForDelivery(event.body.deliveries[0].id);
+		expect(delivery.request.url).toBe(echo.url.replace('http://', 'http://********@'));
+		for (const answer of [shown, edited, await api.get('/v1/webhooks'), await api.get(`/v1/deliveries/${delivery.id}`)]) {
+			expect(answer.text).not.toContain('oldpass');
+		}
+		// Sending the masked URL back is a change of URL: refused, pointing to auth.
+		const back = await api.patch(`/v1/webhooks/${created.body.id}`, { url: shown.body.url });
+		expect(back.status).toBe(422);
+		expect(back.body.error.details[0]).toMatchObject({ path: '/url', message: expect.stringContaining('/auth') });
+	});
+
 	it('stores at most 64 KiB of a sent body, flagged, while the receiver gets all of it', async () => {
 		const api = dispatcher.api;
 		const sink = await startReceiver();
