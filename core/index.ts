@@ -16,3 +16,4 @@ export * from './outbound/buildRequest';
 export * from './templates';
 export * from './mapping/jsonata';
 export * from './mapping/regexSafety';
+export * from './vendors';

@@ -16,7 +16,10 @@ import { hashApiKey } from './http/auth';
 import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
+import { SourceIngestService } from './services/sourceIngestService';
+import { SourceService } from './services/sourceService';
 import { WebhookService } from './services/webhookService';
+import type { StoreFiles } from './store/lowdb/files';
 import { LowdbStore } from './store/lowdb/LowdbStore';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
@@ -27,6 +30,8 @@ export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile
 	compactAfterBytes?: number;
 	/** How destination hostnames resolve (default: the system resolver). */
 	resolver?: HostResolver;
+	/** The store's file layer (default: the disk; fault tests pass one whose writes fail). */
+	storeFiles?: StoreFiles;
 }
 
 export interface RunningDispatcher {
@@ -41,12 +46,13 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
 	const store = new LowdbStore({
 		file: options.dataFile,
 		sync: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
+		files: options.storeFiles,
 	});
 	await store.open();
 
@@ -74,8 +80,12 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	});
 	const client = new DeliveryHttpClient({ guard });
 	const jsonata = new JsonataPool();
-	if (store.listProfiles().some((profile) => profile.condition || profile.payload)) jsonata.warm();
+	const usesJsonata =
+		store.listProfiles().some((profile) => profile.condition || profile.payload) ||
+		store.listSources().some((source) => source.mapping);
+	if (usesJsonata) jsonata.warm();
 	const worker = new DeliveryWorker({ store, client, jsonata, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const events = new EventService(store, worker, jsonata);
 	const context: DispatcherContext = {
 		store,
 		guard,
@@ -84,7 +94,10 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		jsonata,
 		webhooks: new WebhookService(store, guard, worker),
 		profiles: new ProfileService(store, jsonata),
-		events: new EventService(store, worker, jsonata),
+		events,
+		sources: new SourceService(store),
+		sourceIngest: new SourceIngestService(store, events, jsonata),
+		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
 	};
 	worker.start();

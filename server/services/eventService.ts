@@ -9,7 +9,7 @@ import { validationFailed } from '../http/errors';
 import { assertJsonShape } from '../http/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import { routeEvent } from '../routing/router';
-import type { DeliveryRecord, EventRecord, Store } from '../store/types';
+import type { DeliveryRecord, EventOrigin, EventRecord, Store } from '../store/types';
 
 export interface EventAnswer {
 	id: string;
@@ -34,25 +34,26 @@ export class EventService {
 	) {}
 
 	/**
-	 * Every intake (the API, ingest sources) comes through here, so the limits hold for all of
-	 * them before anything is routed or stored: `data`'s nesting depth, its schema, a timestamp
-	 * the dispatcher can represent.
+	 * The one way an event comes in: `POST /v1/events` and the ingest sources (`origin` set, the
+	 * vendor's body kept with the event) both call this, so the limits hold for all of them before
+	 * anything is routed or stored: `data`'s nesting depth, its schema, a timestamp the dispatcher
+	 * can represent.
 	 */
-	async ingest(body: EventIngestBody): Promise<IngestResult> {
+	async ingest(body: EventIngestBody, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
 		assertJsonShape(body.data, '/data', 2);
 		const errors = validateEventData(body.type, body.data);
 		if (errors.length > 0) throw validationFailed(errors);
 		const timestamp = body.timestamp === undefined ? undefined : representableTimestamp(body.timestamp);
 
 		const id = body.id ?? newEventId();
-		// In-flight first: the store shows an event in memory before its commit is on disk, and a
-		// duplicate must not be answered before the original is durable.
+		// In-flight first: the store shows an event only once its commit is on disk, and a
+		// duplicate arriving meanwhile must wait for the original's answer, not be accepted twice.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
 		const known = this.store.getEvent(id);
 		if (known) return { status: 200, answer: answerOf(known) };
 
-		const accepting = this.accept(id, body, timestamp);
+		const accepting = this.accept(id, body, timestamp, options.origin);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -61,7 +62,12 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, body: EventIngestBody, timestamp: string | undefined): Promise<IngestResult> {
+	private async accept(
+		id: string,
+		body: EventIngestBody,
+		timestamp: string | undefined,
+		origin: EventOrigin | undefined,
+	): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
 		const envelope = { id, type: body.type, timestamp: timestamp ?? receivedAt, data: body.data };
 		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles(), this.jsonata);
@@ -84,6 +90,7 @@ export class EventService {
 			...envelope,
 			receivedAt,
 			deliveries: deliveries.map(({ id: deliveryId, webhookId, profileId }) => ({ id: deliveryId, webhookId, profileId })),
+			...(origin ? { origin } : {}),
 		};
 		await this.store.acceptEvent(event, deliveries);
 		this.worker.enqueue(deliveries);

@@ -6,14 +6,14 @@
 import {
 	MASK,
 	checkCustomHeaders,
-	generateSigningSecret,
+	generateSecretFor,
 	isValidEventPattern,
-	isValidStandardSecret,
 	maskAuth,
 	maskHeaders,
 	maskSecret,
 	maskUrlCredentials,
 	newId,
+	signingSecretProblem,
 } from '../../core';
 import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
@@ -65,7 +65,7 @@ export class WebhookService {
 			enabled: body.enabled,
 			disabledReason: body.enabled ? null : 'manual',
 			auth: body.auth,
-			signing: { scheme, secret: scheme === 'none' ? '' : (body.signing.secret ?? generateSigningSecret()) },
+			signing: { scheme, secret: scheme === 'none' ? '' : (body.signing.secret ?? generateSecretFor(scheme)) },
 			headers: body.headers,
 			nonSecretHeaders: body.nonSecretHeaders,
 			events: body.events,
@@ -116,7 +116,7 @@ export class WebhookService {
 					: {
 							...current.signing,
 							scheme,
-							secret: secret && !secret.includes(MASK) ? secret : current.signing.secret || generateSigningSecret(),
+							secret: secret && !secret.includes(MASK) ? secret : current.signing.secret || generateSecretFor(scheme),
 						};
 		}
 		if (patch.enabled !== undefined) {
@@ -151,7 +151,7 @@ export class WebhookService {
 			...current,
 			signing: {
 				scheme: current.signing.scheme,
-				secret: secret ?? generateSigningSecret(),
+				secret: secret ?? generateSecretFor(current.signing.scheme),
 				previousSecret: current.signing.secret,
 				previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString(),
 			},
@@ -202,9 +202,8 @@ export class WebhookService {
 		errors.push(...checkCustomHeaders(record.headers));
 		if (checkNonSecretNames) errors.push(...checkNonSecretHeaders(record));
 		const { scheme, secret } = record.signing;
-		if (scheme === 'standard' && !isValidStandardSecret(secret)) {
-			errors.push({ path: '/signing/secret', message: 'a standard secret is "whsec_" followed by base64' });
-		}
+		const secretProblem = signingSecretProblem(scheme, secret);
+		if (secretProblem) errors.push({ path: '/signing/secret', message: secretProblem });
 		// A webhook stored before URL credentials were refused can still be edited otherwise.
 		const urlChanged = !current || current.url !== record.url;
 		const urlProblem = (urlChanged ? credentialsInUrl(record.url) : null) ?? this.guard.checkUrlSyntax(record.url);
@@ -253,7 +252,7 @@ function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<
 }
 
 /** A client that sends back what GET showed (masked) keeps the stored credential. */
-function keepMaskedAuth(next: DestinationAuth, current: DestinationAuth): DestinationAuth {
+export function keepMaskedAuth(next: DestinationAuth, current: DestinationAuth): DestinationAuth {
 	if (next.type === 'basic' && next.password === MASK && current.type === 'basic') {
 		return { ...next, password: current.password };
 	}

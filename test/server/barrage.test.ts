@@ -3,14 +3,12 @@
  * against a real dispatcher process, gets only 4xx answers: no 5xx, no crash, nothing stored.
  * Then the process stops cleanly and restarts on the same data with the store intact.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
 import { type Json, tempDataFile } from '../helpers/dispatcher';
-import { killAllDispatcherProcesses, spawnDispatcher } from '../helpers/dispatcherProcess';
+import { spawnDispatcher } from '../helpers/dispatcherProcess';
 import { malformedRequests, sendMalformed } from '../helpers/malformed';
 import { startReceiver } from '../helpers/receiver';
-
-afterAll(killAllDispatcherProcesses);
 
 describe('malformed-request barrage (real dispatcher process)', () => {
 	it('answers every malformed request with a 4xx, stays up, and reopens its store intact', async () => {
@@ -59,7 +57,7 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 		});
 		expect(requests.length).toBeGreaterThanOrEqual(1000);
 		const started = Date.now();
-		const tally = await sendMalformed(dispatcher.baseUrl, requests);
+		const tally = await sendMalformed(dispatcher.api.baseUrl, requests);
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		const line = (counts: Record<string, number>) =>
 			Object.entries(counts)
@@ -71,7 +69,7 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 		expect(tally.total).toBe(requests.length);
 
 		// Still up, nothing sent, nothing stored, and nothing unhandled in its log.
-		expect((await fetch(`${dispatcher.baseUrl}/healthz`)).status).toBe(200);
+		expect((await fetch(`${dispatcher.api.baseUrl}/healthz`)).status).toBe(200);
 		expect(receiver.requests).toHaveLength(receivedBefore);
 		expect(await state()).toEqual(before);
 		expect(dispatcher.output()).not.toMatch(/unhandled error|internal_error|crashed/);

@@ -10,11 +10,13 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
 import { type Json, tempDataFile } from '../helpers/dispatcher';
-import { type DispatcherProcess, killAllDispatcherProcesses, spawnDispatcher } from '../helpers/dispatcherProcess';
+import { type DispatcherProcess, spawnDispatcher } from '../helpers/dispatcherProcess';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 
 const HEALTHZ_LIMIT_MS = 100;
 const ANSWER_LIMIT_MS = 2000;
+/** Half the JSONata deadline: a health answer held this long would mean a blocked event loop. */
+const BLOCKED_LOOP_MS = 500;
 
 interface Measured<T> {
 	result: T;
@@ -86,8 +88,7 @@ describe('JSONata limits (real dispatcher process)', () => {
 		}
 	});
 	afterAll(async () => {
-		await dispatcher?.stop();
-		killAllDispatcherProcesses();
+		await dispatcher?.stop('SIGTERM');
 		await receiver?.close();
 	});
 
@@ -96,13 +97,13 @@ describe('JSONata limits (real dispatcher process)', () => {
 
 	it('refuses at save, with a 422 naming the field: a nested-quantifier regex (with its position), a 50-million-character $pad, a condition that overruns on the sample', async () => {
 		const condition = '$contains(data.device.name, /^(a+)+$/)';
-		const regex = await quietest(dispatcher.baseUrl, () => profile('redos', { condition }));
+		const regex = await quietest(dispatcher.api.baseUrl, () => profile('redos', { condition }));
 		expect(regex.result.status, regex.result.text).toBe(422);
 		expect(regex.result.body.error.details).toEqual([
 			{ path: '/condition', message: expect.stringContaining(`regex /^(a+)+$/ at position ${condition.lastIndexOf('/') + 1}`) },
 		]);
 
-		const pad = await quietest(dispatcher.baseUrl, () => profile('pad', { payload: '{"text": $pad("x", 50000000)}' }));
+		const pad = await quietest(dispatcher.api.baseUrl, () => profile('pad', { payload: '{"text": $pad("x", 50000000)}' }));
 		expect(pad.result.status, pad.result.text).toBe(422);
 		// 50 MB of JSON is built in ~0.3 s and refused for its size; on a starved CPU it may hit the deadline first.
 		expect(pad.result.body.error.details[0]).toEqual({
@@ -112,7 +113,7 @@ describe('JSONata limits (real dispatcher process)', () => {
 			),
 		});
 
-		const slow = await quietest(dispatcher.baseUrl, () =>
+		const slow = await quietest(dispatcher.api.baseUrl, () =>
 			profile('slow', { condition: '$count([1..10000000].($string($) & "-padding-padding")) > 0' }),
 		);
 		expect(slow.result.status, slow.result.text).toBe(422);
@@ -124,7 +125,9 @@ describe('JSONata limits (real dispatcher process)', () => {
 		);
 		for (const { tookMs, healthzMaxMs } of [regex, pad, slow]) {
 			expect(tookMs).toBeLessThan(ANSWER_LIMIT_MS);
-			expect(healthzMaxMs).toBeLessThan(HEALTHZ_LIMIT_MS);
+			// The 100 ms bound is the ingest's (below); a save only must not block the loop, which
+			// would hold a health answer for the whole second of the evaluation.
+			expect(healthzMaxMs).toBeLessThan(BLOCKED_LOOP_MS);
 		}
 		expect((await dispatcher.api.get('/v1/profiles')).body.data).toEqual([]);
 	});
@@ -138,7 +141,7 @@ describe('JSONata limits (real dispatcher process)', () => {
 		expect(fastProfile.status, fastProfile.text).toBe(201);
 
 		const data = { ...sample, device: { ...sample.device, name: `${'a'.repeat(30)}!` } };
-		const ingest = await quietest(dispatcher.baseUrl, () => dispatcher.api.post('/v1/events', { type: 'device.lost', data }));
+		const ingest = await quietest(dispatcher.api.baseUrl, () => dispatcher.api.post('/v1/events', { type: 'device.lost', data }));
 		console.log(
 			`backtracking condition: event answered ${ingest.result.status} in ${ingest.tookMs.toFixed(0)} ms; ` +
 				`slowest of ${ingest.polls} /healthz meanwhile ${ingest.healthzMaxMs.toFixed(1)} ms (tries: ${ingest.tries.map((t) => t.toFixed(1)).join(', ')} ms)`,
@@ -164,7 +167,7 @@ describe('JSONata limits (real dispatcher process)', () => {
 		const padding = await profile('padding', { condition: '$length($pad("-", $number(data.device.name))) > 1000' });
 		expect(padding.status, padding.text).toBe(201);
 		const data = { ...sample, device: { ...sample.device, name: '50000000' } };
-		const ingest = await quietest(dispatcher.baseUrl, () => dispatcher.api.post('/v1/events', { type: 'device.lost', data }));
+		const ingest = await quietest(dispatcher.api.baseUrl, () => dispatcher.api.post('/v1/events', { type: 'device.lost', data }));
 		console.log(
 			`$pad condition: event answered ${ingest.result.status} in ${ingest.tookMs.toFixed(0)} ms; ` +
 				`slowest of ${ingest.polls} /healthz meanwhile ${ingest.healthzMaxMs.toFixed(1)} ms (tries: ${ingest.tries.map((t) => t.toFixed(1)).join(', ')} ms)`,
@@ -189,7 +192,7 @@ describe('JSONata limits (real dispatcher process)', () => {
 		const receivedBefore = receiver.requests.length;
 		const data = { ...sample, device: { ...sample.device, name: '2000000' } };
 		// The payload is built after the 202, by the delivery worker: measure until the delivery ends.
-		const ingest = await quietest(dispatcher.baseUrl, async () => {
+		const ingest = await quietest(dispatcher.api.baseUrl, async () => {
 			const answer = await dispatcher.api.post('/v1/events', { type: 'device.lost', data });
 			if (answer.status === 202) await dispatcher.api.waitForDelivery(answer.body.deliveries[0].id);
 			return answer;
