@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { constantTimeEqual, mapVendorBody, verifyHmac, verifySignature } from '../../core';
 import type { MappedEvent } from '../../core/vendors/types';
 import { ApiError, validationFailed } from '../http/errors';
+import { assertJsonShape } from '../http/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import type { EventOrigin, SourceRecord, SourceStats, Store } from '../store/types';
 import type { EventService } from './eventService';
@@ -94,11 +95,15 @@ function parseBody(raw: Buffer): unknown {
 	let text = raw.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'the request body is empty');
+	let body: unknown;
 	try {
-		return JSON.parse(text);
+		body = JSON.parse(text);
 	} catch {
 		throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
 	}
+	// The same structural limits as every API body (depth, prototype keys), before any mapping.
+	assertJsonShape(body);
+	return body;
 }
 
 function originOf(source: SourceRecord, raw: Buffer): EventOrigin {

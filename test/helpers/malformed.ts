@@ -31,6 +31,10 @@ export interface MalformedFixture {
 	deliveryId: string;
 	/** A URL the dispatcher accepts as a destination (a loopback receiver). */
 	receiverUrl: string;
+	/** A `generic` ingest source without auth, its name and its URL token. */
+	sourceId: string;
+	sourceName: string;
+	sourceToken: string;
 }
 
 type Json = unknown;
@@ -227,6 +231,20 @@ function profileInvalidFields(fixture: MalformedFixture, forCreate: boolean): Re
 	};
 }
 
+function sourceInvalidFields(fixture: MalformedFixture, forCreate: boolean): Record<string, Json[]> {
+	return {
+		name: [...wrongTypes('string'), '', '  ', 'x'.repeat(51), ...CONTROL_STRINGS, ...(forCreate ? [fixture.sourceName] : [])],
+		description: [...wrongTypes('string'), 'x'.repeat(513)],
+		enabled: [...wrongTypes('boolean'), 'true'],
+		secret: [...wrongTypes('string'), 'short', 'x'.repeat(257)],
+		auth: [...wrongTypes('object'), { type: 'digest' }, { type: 'bearer', token: 'a\r\nb' }, { type: 'basic', username: 'u' }],
+		hmac: [...wrongTypes('object'), {}, { header: 'Bad Header' }, { header: 'x-sig', algorithm: 'md5' }, { header: 'x-sig', encoding: 'base32' }, { header: 'x-sig', extra: 1 }],
+		mapping: [...wrongTypes('string', 'null'), '{"type": }', '$match(x, /(a+)+/)', 'x'.repeat(16385)],
+		unknownField: [1],
+		...(forCreate ? { vendor: [...wrongTypes(), 'intune', 'MENDER', ''] } : { vendor: ['generic'] }),
+	};
+}
+
 function eventCases(): { kind: string; body: string }[] {
 	const sample = getEventType('device.lost')?.sample as Record<string, Json>;
 	const base = { type: 'device.lost', data: sample };
@@ -273,6 +291,8 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 	};
 	const wh = `/v1/webhooks/${fixture.webhookId}`;
 	const prf = `/v1/profiles/${fixture.profileId}`;
+	const src = `/v1/sources/${fixture.sourceId}`;
+	const ingest = `/ingest/${fixture.sourceId}/${fixture.sourceToken}`;
 	const webhookBase = { name: 'barrage webhook', url: fixture.receiverUrl };
 
 	// Bodies that fail before any route reads them, on every route that takes a body.
@@ -291,6 +311,10 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 		['DELETE', prf, {}],
 		['POST', `/v1/deliveries/${fixture.deliveryId}/retry`, {}],
 		['POST', '/v1/deliveries/retry', { filter: { status: 'failed' } }],
+		['POST', '/v1/sources', { name: 's', vendor: 'kobiton' }],
+		['PATCH', src, { description: 'x' }],
+		['DELETE', src, {}],
+		['POST', `${src}/rotate`, {}],
 	];
 	for (const [method, path, valid] of bodyRoutes) add(method, path, unreadableBodies(json(valid)));
 	for (const path of ['/v1/events', '/v1/webhooks', '/v1/profiles', '/v1/webhooks/test']) add('POST', path, [{ kind: 'huge body', body: hugeBody() }]);
@@ -307,9 +331,12 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 		['POST', '/v1/profiles'],
 		['PATCH', prf],
 		['POST', '/v1/deliveries/retry'],
+		['POST', '/v1/sources'],
+		['PATCH', src],
+		['POST', `${src}/rotate`],
 	] as const) {
 		add(method, path, topLevel.map((body) => ({ kind: 'wrong type', body })));
-		if (path !== `${wh}/secret/rotate`) add(method, path, [{ kind: 'wrong type', body: 'null' }]);
+		if (path !== `${wh}/secret/rotate` && path !== `${src}/rotate`) add(method, path, [{ kind: 'wrong type', body: 'null' }]);
 	}
 
 	// Field by field, for every body schema.
@@ -357,6 +384,48 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 			],
 		}),
 	]);
+
+	// Ingest sources, and what their URL receives (a generic source's mapping cannot map these).
+	const sourceBase = { name: 'barrage source', vendor: 'generic', mapping: '{"type": type, "data": data}' };
+	add('POST', '/v1/sources', fieldCases('wrong field', sourceBase, sourceInvalidFields(fixture, true)));
+	add('POST', '/v1/sources', [
+		{ kind: 'missing field', body: '{}' },
+		{ kind: 'missing field', body: json({ name: 'no vendor' }) },
+		{ kind: 'missing field', body: json({ name: 'generic without mapping', vendor: 'generic' }) },
+	]);
+	add('PATCH', src, fieldCases('wrong field', {}, sourceInvalidFields(fixture, false)));
+	add('PATCH', src, [{ kind: 'missing field', body: '{}' }, { kind: 'wrong field', body: json({ mapping: null }) }]);
+	add('POST', `${src}/rotate`, fieldCases('wrong field', {}, { secret: [...wrongTypes('string'), 'short'], extra: [1] }));
+	const ingestBodies: Pick<MalformedRequest, 'kind' | 'body' | 'headers'>[] = [
+		...BAD_JSON.map((body) => ({ kind: 'bad JSON', body })),
+		{ kind: 'bad JSON', body: '' },
+		{ kind: 'bad encoding', body: BAD_UTF8 },
+		{ kind: 'deep body', body: deepArrays(5000) },
+		{ kind: 'deep body', body: `{"type":"device.lost","data":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}` },
+		{ kind: '__proto__', body: '{"type":"device.lost","data":{"device":{"id":"x"}},"__proto__":{"x":1}}' },
+		{ kind: 'wrong field', body: json({ type: 'device.lost' }) },
+		{ kind: 'wrong field', body: json({ type: 'nope', data: { device: { id: 'x' } } }) },
+		{ kind: 'wrong field', body: json({ type: 'device.lost', data: { device: {} } }) },
+		{ kind: 'wrong field', body: json({ type: 1, data: { device: { id: 'x' } } }) },
+		{ kind: 'wrong field', body: json({ type: 'device.lost\r\n', data: { device: { id: 'x' } } }) },
+		{ kind: 'wrong type', body: '[]' },
+		{ kind: 'wrong type', body: '"text"' },
+		{ kind: 'wrong type', body: '42' },
+		{ kind: 'huge body', body: hugeBody() },
+	];
+	// The URL's token is the credential: no admin key.
+	for (const c of ingestBodies) out.push({ method: 'POST', path: ingest, authorization: null, ...c });
+	for (const path of [
+		`/ingest/${fixture.sourceId}/wrong-token`,
+		`/ingest/src_missing/${fixture.sourceToken}`,
+		`/ingest/%ff/${fixture.sourceToken}`,
+		`/ingest/${fixture.sourceId}/%E0%A4%A`,
+		`/ingest/${fixture.sourceId}`,
+		`/ingest/${fixture.sourceId}/${fixture.sourceToken}/extra`,
+	]) {
+		out.push({ kind: 'bad path id', method: 'POST', path, body: json({ type: 'device.lost', data: { device: { id: 'x' } } }), authorization: null });
+	}
+	for (const method of ['GET', 'PUT', 'DELETE'] as const) out.push({ kind: 'unknown route', method, path: ingest, authorization: null, ...(method === 'GET' ? {} : { body: '{}' }) });
 
 	// Query strings.
 	const listQueries = [
@@ -426,6 +495,10 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 		['GET', (id) => `/v1/profiles/${fixture.profileId}/preview?event=device.lost&webhookId=${id}`, undefined],
 		['GET', (id) => `/v1/deliveries/${id}`, undefined],
 		['POST', (id) => `/v1/deliveries/${id}/retry`, {}],
+		['GET', (id) => `/v1/sources/${id}`, undefined],
+		['PATCH', (id) => `/v1/sources/${id}`, { description: 'x' }],
+		['DELETE', (id) => `/v1/sources/${id}`, undefined],
+		['POST', (id) => `/v1/sources/${id}/rotate`, {}],
 	];
 	for (const [method, path, body] of idRoutes) {
 		for (const id of BAD_IDS) out.push({ kind: 'bad path id', method, path: path(id), ...(body === undefined ? {} : { body: json(body) }) });
@@ -445,6 +518,9 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 		['DELETE', prf],
 		['GET', '/v1/deliveries'],
 		['POST', '/v1/deliveries/retry'],
+		['GET', '/v1/sources'],
+		['POST', '/v1/sources'],
+		['DELETE', src],
 	];
 	for (const [method, path] of keyed) {
 		for (const authorization of [null, 'Bearer wrong-key', `Basic ${Buffer.from(`admin:${TEST_API_KEY}`).toString('base64')}`, 'Bearer', TEST_API_KEY, `Bearer ${TEST_API_KEY}x`]) {

@@ -31,6 +31,9 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 			condition: 'data.device.platform = "ios"',
 		});
 		expect(profile.status, profile.text).toBe(201);
+		const source = await api.post('/v1/sources', { name: 'barrage source', vendor: 'generic', mapping: '{"type": type, "data": data}' });
+		expect(source.status, source.text).toBe(201);
+		const token = new URL(source.body.ingestUrl).pathname.split('/').pop() as string;
 		const event = await api.post('/v1/events', { type: 'device.lost', data: getEventType('device.lost')?.sample });
 		expect(event.status, event.text).toBe(202);
 		for (const { id } of event.body.deliveries) await api.waitForDelivery(id);
@@ -43,7 +46,10 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 			deliveries: byId((await api.get('/v1/deliveries')).body),
 			detail: (await api.get(`/v1/deliveries/${event.body.deliveries[0].id}`)).body,
 			summary: (await api.get('/v1/deliveries/summary')).body,
+			// A source counts what its URL received, refused requests too: compared apart.
+			sources: (await api.get('/v1/sources')).body.data.map(({ stats: _stats, ...rest }: Json) => rest),
 		});
+		const sourceStats = async () => (await api.get(`/v1/sources/${source.body.id}`)).body.stats;
 		const before = await state();
 		const receivedBefore = receiver.requests.length;
 
@@ -54,6 +60,9 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 			profileName: 'barrage profile',
 			deliveryId: event.body.deliveries[0].id,
 			receiverUrl: receiver.url,
+			sourceId: source.body.id,
+			sourceName: 'barrage source',
+			sourceToken: token,
 		});
 		expect(requests.length).toBeGreaterThanOrEqual(1000);
 		const started = Date.now();
@@ -72,6 +81,10 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 		expect((await fetch(`${dispatcher.api.baseUrl}/healthz`)).status).toBe(200);
 		expect(receiver.requests).toHaveLength(receivedBefore);
 		expect(await state()).toEqual(before);
+		const counted = await sourceStats();
+		expect(counted).toMatchObject({ accepted: 0, events: 0, duplicates: 0 });
+		expect(counted.rejected).toBe(counted.received);
+		expect(counted.received).toBeGreaterThan(20);
 		expect(dispatcher.output()).not.toMatch(/unhandled error|internal_error|crashed/);
 
 		// A clean stop compacts (deep input never reached the store), and the same data reopens.
@@ -79,6 +92,7 @@ describe('malformed-request barrage (real dispatcher process)', () => {
 		dispatcher = await spawnDispatcher(dataFile, { port: dispatcher.port });
 		const after = await state();
 		expect(after).toEqual(before);
+		expect(await sourceStats()).toEqual(counted);
 		expect((after.webhooks as Json).data[0].headers).toEqual({ 'X-Tenant': 'acme' });
 		// And it still works: a valid event is accepted and delivered.
 		const again = await dispatcher.api.post('/v1/events', { type: 'device.lost', data: getEventType('device.lost')?.sample });
