@@ -2,6 +2,7 @@
 import type { AddressGuard } from './delivery/addressGuard';
 import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
+import type { JsonataPool } from './mapping/jsonataPool';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
 import type { SessionStore } from './http/session';
@@ -15,6 +16,8 @@ export interface DispatcherContext {
 	guard: AddressGuard;
 	client: DeliveryHttpClient;
 	worker: DeliveryWorker;
+	/** Where profiles' JSONata runs: worker threads with a hard deadline. */
+	jsonata: JsonataPool;
 	webhooks: WebhookService;
 	profiles: ProfileService;
 	events: EventService;
