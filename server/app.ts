@@ -19,6 +19,7 @@ import { requireApiKey } from './http/auth';
 import { consoleRouter } from './http/console';
 import { ApiError, errorHandler } from './http/errors';
 import { eventIngestFastPath } from './http/eventIngest';
+import { jsonShapeGuard } from './http/jsonShape';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,6 +44,7 @@ export function createApp(context: DispatcherContext): Express {
 	const v1 = express.Router();
 	v1.use(requireApiKey(context.apiKeyHash, context.sessions));
 	v1.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
+	v1.use(jsonShapeGuard());
 	v1.use(eventTypesRouter());
 	v1.use(eventsRouter(context));
 	v1.use(webhooksRouter(context));

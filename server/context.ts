@@ -4,6 +4,7 @@ import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
 import type { Logger } from './observability/logger';
 import type { DispatcherMetrics } from './observability/metrics';
+import type { JsonataPool } from './mapping/jsonataPool';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
 import type { SessionStore } from './http/session';
@@ -17,6 +18,8 @@ export interface DispatcherContext {
 	guard: AddressGuard;
 	client: DeliveryHttpClient;
 	worker: DeliveryWorker;
+	/** Where profiles' JSONata runs: worker threads with a hard deadline. */
+	jsonata: JsonataPool;
 	webhooks: WebhookService;
 	profiles: ProfileService;
 	events: EventService;

@@ -16,6 +16,7 @@ import { hashApiKey } from './http/auth';
 import { SessionStore } from './http/session';
 import { type Logger, createLogger } from './observability/logger';
 import { DispatcherMetrics } from './observability/metrics';
+import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { SourceIngestService } from './services/sourceIngestService';
@@ -91,18 +92,24 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		resolver: options.resolver,
 	});
 	const client = new DeliveryHttpClient({ guard });
-	const worker = new DeliveryWorker({ store, client, retryScheduleSeconds: settings.retryScheduleSeconds });
-	const events = new EventService(store, worker);
+	const jsonata = new JsonataPool();
+	const usesJsonata =
+		store.listProfiles().some((profile) => profile.condition || profile.payload) ||
+		store.listSources().some((source) => source.mapping);
+	if (usesJsonata) jsonata.warm();
+	const worker = new DeliveryWorker({ store, client, jsonata, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const events = new EventService(store, worker, jsonata);
 	const context: DispatcherContext = {
 		store,
 		guard,
 		client,
 		worker,
+		jsonata,
 		webhooks: new WebhookService(store, guard, worker),
-		profiles: new ProfileService(store),
+		profiles: new ProfileService(store, jsonata),
 		events,
 		sources: new SourceService(store),
-		sourceIngest: new SourceIngestService(store, events),
+		sourceIngest: new SourceIngestService(store, events, jsonata),
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
 		sessions: new SessionStore(),
@@ -156,6 +163,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 			clearInterval(pruneTimer);
 			await closeServer(server);
 			await worker.stop();
+			await jsonata.close();
 			await client.close();
 			await store.close();
 			log.info({ event: 'dispatcher.stopped', durationMs: Date.now() - startedAt }, 'stopped');

@@ -424,7 +424,7 @@ const OPERATIONS: OperationSpec[] = [
 		tag: 'Profiles',
 		summary: "The exact request this profile would send for a type's sample (secrets masked)",
 		parameters: [idParam('Profile'), ...queryParameters(previewQuerySchema)],
-		responses: { '200': { description: 'The request', schema: 'RequestPreview' }, ...standardErrors('400', '404') },
+		responses: { '200': { description: 'The request', schema: 'RequestPreview' }, ...standardErrors('400', '404', '422') },
 	},
 	// --- deliveries
 	{

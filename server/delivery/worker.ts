@@ -6,10 +6,12 @@
  */
 import { InvalidSecretError } from '../../core';
 import type { EventEnvelope } from '../../core/types';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import { StorageError } from '../store/errors';
 import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
-import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
+import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
+import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
 import { WebhookThrottle } from './throttle';
 import { TimerQueue } from './timerQueue';
@@ -23,6 +25,8 @@ const UNSTORED_ATTEMPT_RETRY_MS = 5000;
 export interface DeliveryWorkerOptions {
 	store: Store;
 	client: DeliveryHttpClient;
+	/** Evaluates profiles' JSONata payloads. */
+	jsonata: JsonataPool;
 	retryScheduleSeconds: readonly number[];
 	/** Attempts in flight at once, over all webhooks. */
 	maxInFlight?: number;
@@ -39,6 +43,7 @@ type Due = { kind: 'delivery'; id: string; webhookId: string } | { kind: 'lane';
 export class DeliveryWorker {
 	private readonly store: Store;
 	private readonly client: DeliveryHttpClient;
+	private readonly jsonata: JsonataPool;
 	private readonly schedule: readonly number[];
 	private readonly maxInFlight: number;
 	private readonly throttle = new WebhookThrottle();
@@ -51,6 +56,7 @@ export class DeliveryWorker {
 	constructor(options: DeliveryWorkerOptions) {
 		this.store = options.store;
 		this.client = options.client;
+		this.jsonata = options.jsonata;
 		this.schedule = options.retryScheduleSeconds;
 		this.maxInFlight = options.maxInFlight ?? 256;
 	}
@@ -178,7 +184,7 @@ export class DeliveryWorker {
 			request = await buildDeliveryRequest({
 				webhook,
 				envelope,
-				profile,
+				mapping: profile?.payload ? { source: profile.payload, jsonata: this.jsonata } : undefined,
 				messageId: delivery.id,
 				nowMs: startedAt.getTime(),
 			});
@@ -202,10 +208,10 @@ export class DeliveryWorker {
 		try {
 			await this.store.recordAttempt({
 				deliveryId,
-				attempt: attemptRecord(startedAt, result),
+				attempt: attemptRecord(startedAt, result, webhook),
 				status,
 				nextAttemptAt,
-				request: maskRequest(request),
+				request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
 			});
 		} catch (error) {
 			if (!(error instanceof StorageError)) throw error;
@@ -264,12 +270,12 @@ export class DeliveryWorker {
 	}
 }
 
-function attemptRecord(startedAt: Date, result: AttemptResult) {
+function attemptRecord(startedAt: Date, result: AttemptResult, webhook: WebhookRecord) {
 	return {
 		at: startedAt.toISOString(),
 		statusCode: result.statusCode,
 		durationMs: Math.round(result.durationMs * 10) / 10,
-		error: result.error,
-		response: result.response,
+		error: scrubResponse(result.error, webhook),
+		response: scrubResponse(result.response, webhook),
 	};
 }

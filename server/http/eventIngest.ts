@@ -65,6 +65,8 @@ export function eventIngestFastPath(context: DispatcherContext, limitBytes: numb
 			}
 			let input: EventIngestBody;
 			try {
+				// Depth and prototype keys of `data` are checked by `EventService.ingest`; the schema
+				// refuses anything else that is not a plain field.
 				input = validate(body);
 			} catch (error) {
 				return next(error);

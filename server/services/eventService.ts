@@ -6,6 +6,8 @@ import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../
 import type { EventIngestBody } from '../api/schemas/event';
 import type { DeliveryWorker } from '../delivery/worker';
 import { validationFailed } from '../http/errors';
+import { assertJsonShape } from '../http/jsonShape';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import { routeEvent } from '../routing/router';
 import type { DeliveryRecord, EventOrigin, EventRecord, Store } from '../store/types';
 
@@ -28,15 +30,20 @@ export class EventService {
 	constructor(
 		private readonly store: Store,
 		private readonly worker: DeliveryWorker,
+		private readonly jsonata: JsonataPool,
 	) {}
 
 	/**
 	 * The one way an event comes in: `POST /v1/events` and the ingest sources (`origin` set, the
-	 * vendor's body kept with the event) both call this.
+	 * vendor's body kept with the event) both call this, so the limits hold for all of them before
+	 * anything is routed or stored: `data`'s nesting depth, its schema, a timestamp the dispatcher
+	 * can represent.
 	 */
 	async ingest(body: EventIngestBody, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
+		assertJsonShape(body.data, '/data', 2);
 		const errors = validateEventData(body.type, body.data);
 		if (errors.length > 0) throw validationFailed(errors);
+		const timestamp = body.timestamp === undefined ? undefined : representableTimestamp(body.timestamp);
 
 		const id = body.id ?? newEventId();
 		// In-flight first: the store shows an event only once its commit is on disk, and a
@@ -46,7 +53,7 @@ export class EventService {
 		const known = this.store.getEvent(id);
 		if (known) return { status: 200, answer: answerOf(known) };
 
-		const accepting = this.accept(id, body, options.origin);
+		const accepting = this.accept(id, body, timestamp, options.origin);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -55,15 +62,15 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, body: EventIngestBody, origin: EventOrigin | undefined): Promise<IngestResult> {
+	private async accept(
+		id: string,
+		body: EventIngestBody,
+		timestamp: string | undefined,
+		origin: EventOrigin | undefined,
+	): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
-		const envelope = {
-			id,
-			type: body.type,
-			timestamp: body.timestamp ? normalizeTimestamp(body.timestamp) : receivedAt,
-			data: body.data,
-		};
-		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
+		const envelope = { id, type: body.type, timestamp: timestamp ?? receivedAt, data: body.data };
+		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles(), this.jsonata);
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
@@ -88,6 +95,20 @@ export class EventService {
 		await this.store.acceptEvent(event, deliveries);
 		this.worker.enqueue(deliveries);
 		return { status: 202, answer: answerOf(event) };
+	}
+}
+
+/**
+ * The timestamp normalised to `…T…:…:….sssZ`. JSON Schema's `date-time` admits what a JavaScript
+ * date cannot hold (a leap second `23:59:60`): such a timestamp gets a 422, not a 500.
+ */
+function representableTimestamp(timestamp: string): string {
+	try {
+		return normalizeTimestamp(timestamp);
+	} catch {
+		throw validationFailed([
+			{ path: '/timestamp', message: 'is not a representable date-time (leap seconds such as 23:59:60 are not supported)' },
+		]);
 	}
 }
 

@@ -9,6 +9,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { constantTimeEqual, mapVendorBody, verifyHmac, verifySignature } from '../../core';
 import type { MappedEvent } from '../../core/vendors/types';
 import { ApiError, validationFailed } from '../http/errors';
+import { assertJsonShape } from '../http/jsonShape';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import type { EventOrigin, SourceRecord, SourceStats, Store } from '../store/types';
 import type { EventService } from './eventService';
 
@@ -93,11 +95,15 @@ function parseBody(raw: Buffer): unknown {
 	let text = raw.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'the request body is empty');
+	let body: unknown;
 	try {
-		return JSON.parse(text);
+		body = JSON.parse(text);
 	} catch {
 		throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
 	}
+	// The same structural limits as every API body (depth, prototype keys), before any mapping.
+	assertJsonShape(body);
+	return body;
 }
 
 function originOf(source: SourceRecord, raw: Buffer): EventOrigin {
@@ -113,9 +119,13 @@ export function deviceStatusKey(vendor: string, deviceId: string): string {
 }
 
 export class SourceIngestService {
+	/** The last count of each source still being stored (see `count`). */
+	private readonly counting = new Map<string, Promise<void>>();
+
 	constructor(
 		private readonly store: Store,
 		private readonly events: EventService,
+		private readonly jsonata: JsonataPool,
 	) {}
 
 	async receive(sourceId: string, token: string, headers: Headers, raw: Buffer): Promise<IngestAnswer> {
@@ -132,6 +142,8 @@ export class SourceIngestService {
 			const body = parseBody(raw);
 			const mapped = await mapVendorBody(source.vendor, body, {
 				mapping: source.mapping,
+				// An admin's JSONata on a sender's body: in the pool's threads, under its deadline.
+				evaluate: (mapping, input) => this.jsonata.mapping(mapping, input),
 				context: { lastStatus: (deviceId) => this.store.getDeviceStatus(deviceStatusKey(source.vendor, deviceId))?.status },
 			});
 			if (!mapped.ok) throw validationFailed(mapped.errors);
@@ -179,30 +191,24 @@ export class SourceIngestService {
 		};
 	}
 
-	/** Counter writes per source, one after another (see `count`). */
-	private readonly counting = new Map<string, Promise<void>>();
-
 	/**
-	 * One request's outcome on the source's counters (written without a disk sync of its own; it
-	 * rides with the next write, 10 ms at most). The store shows a change only once it is on disk,
-	 * so the writes of one source are chained: each reads the counters its predecessor wrote, and
-	 * none is lost to a concurrent request. Resolves when this request's counts are stored (or
-	 * could not be: counters are bookkeeping, their failure never fails the request).
+	 * Counts one request, once the previous count of the same source is stored: the store shows a
+	 * change only after its commit, so counts computed side by side would overwrite each other.
+	 * Never rejects (counters are not worth failing a request for).
 	 */
 	private count(sourceId: string, at: string, change: (stats: SourceStats) => SourceStats): Promise<void> {
-		const previous = this.counting.get(sourceId) ?? Promise.resolve();
-		const next = previous.then(async () => {
-			const source = this.store.getSource(sourceId);
-			if (!source) return;
-			const stats = change({ ...source.stats, received: source.stats.received + 1, lastReceivedAt: at });
-			await this.store
-				.recordSourceStats(sourceId, stats)
-				.catch((error: unknown) => console.error(`source ${sourceId}: counters not saved: ${(error as Error).message}`));
+		const counted = (this.counting.get(sourceId) ?? Promise.resolve())
+			.then(() => {
+				const source = this.store.getSource(sourceId);
+				if (!source) return;
+				const stats = change({ ...source.stats, received: source.stats.received + 1, lastReceivedAt: at });
+				return this.store.recordSourceStats(sourceId, stats);
+			})
+			.catch((error: unknown) => console.error(`source ${sourceId}: counters not saved: ${(error as Error).message}`));
+		this.counting.set(sourceId, counted);
+		void counted.then(() => {
+			if (this.counting.get(sourceId) === counted) this.counting.delete(sourceId);
 		});
-		this.counting.set(sourceId, next);
-		void next.then(() => {
-			if (this.counting.get(sourceId) === next) this.counting.delete(sourceId);
-		});
-		return next;
+		return counted;
 	}
 }

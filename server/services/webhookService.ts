@@ -11,10 +11,12 @@ import {
 	maskAuth,
 	maskHeaders,
 	maskSecret,
+	maskUrlCredentials,
 	newId,
 	signingSecretProblem,
 	verificationKeyFor,
 } from '../../core';
+import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import type { WebhookCreateBody, WebhookUpdateBody } from '../api/schemas/webhook';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
@@ -27,7 +29,8 @@ export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_RATE_LIMIT: Record<TemplateName, number | null> = { slack: 1, teams: 4, custom: null };
 
-export type WebhookView = Omit<WebhookRecord, 'signing'> & {
+export type WebhookView = Omit<WebhookRecord, 'signing' | 'nonSecretHeaders'> & {
+	nonSecretHeaders: string[];
 	signing: {
 		scheme: WebhookRecord['signing']['scheme'];
 		secret?: string;
@@ -72,6 +75,7 @@ export class WebhookService {
 			auth: body.auth,
 			signing: { scheme, secret: scheme === 'none' ? '' : (body.signing.secret ?? generateSecretFor(scheme)) },
 			headers: body.headers,
+			nonSecretHeaders: body.nonSecretHeaders,
 			events: body.events,
 			rateLimitPerSecond: body.rateLimitPerSecond === undefined ? DEFAULT_RATE_LIMIT[body.template] : body.rateLimitPerSecond,
 			failingSince: null,
@@ -105,6 +109,12 @@ export class WebhookService {
 		};
 		if (patch.auth) next.auth = keepMaskedAuth(patch.auth, current.auth);
 		if (patch.headers) next.headers = keepMaskedHeaders(patch.headers, current.headers);
+		if (patch.nonSecretHeaders) next.nonSecretHeaders = patch.nonSecretHeaders;
+		else if (patch.headers) {
+			// Headers removed by this change leave the list with them.
+			const names = new Set(Object.keys(next.headers).map((name) => name.toLowerCase()));
+			next.nonSecretHeaders = (current.nonSecretHeaders ?? []).filter((name) => names.has(name.toLowerCase()));
+		}
 		if (patch.signing) {
 			const scheme = patch.signing.scheme;
 			const secret = patch.signing.secret;
@@ -131,7 +141,7 @@ export class WebhookService {
 			next.disabledReason = patch.enabled ? null : 'manual';
 			if (patch.enabled) next.failingSince = null;
 		}
-		await this.check(next, current);
+		await this.check(next, current, true, patch.nonSecretHeaders !== undefined);
 		await this.store.putWebhook(next);
 		this.worker.webhookChanged(id);
 		return next;
@@ -169,13 +179,18 @@ export class WebhookService {
 		return next;
 	}
 
-	/** Every answer but create and rotate: secrets masked. */
+	/**
+	 * Every answer: credentials masked, and every custom header value unless the header is listed
+	 * in `nonSecretHeaders`; the signing secret only in the answers of create and rotate.
+	 */
 	view(webhook: WebhookRecord, revealSecret = false): WebhookView {
 		const { signing, ...rest } = webhook;
 		return {
 			...rest,
+			url: maskUrlCredentials(webhook.url),
 			auth: maskAuth(webhook.auth),
-			headers: maskHeaders(webhook.headers),
+			headers: maskHeaders(webhook.headers, headerMasking(webhook)),
+			nonSecretHeaders: webhook.nonSecretHeaders ?? [],
 			signing: {
 				scheme: signing.scheme,
 				...(signing.scheme === 'none' ? {} : { secret: revealSecret ? signing.secret : maskSecret(signing.secret) }),
@@ -190,7 +205,12 @@ export class WebhookService {
 		};
 	}
 
-	private async check(record: WebhookRecord, current?: WebhookRecord, uniqueName = true): Promise<void> {
+	private async check(
+		record: WebhookRecord,
+		current?: WebhookRecord,
+		uniqueName = true,
+		checkNonSecretNames = true,
+	): Promise<void> {
 		const errors: FieldError[] = [];
 		const lowerName = record.name.trim().toLowerCase();
 		const clash = this.store
@@ -201,12 +221,15 @@ export class WebhookService {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});
 		errors.push(...checkCustomHeaders(record.headers));
+		if (checkNonSecretNames) errors.push(...checkNonSecretHeaders(record));
 		const { scheme, secret } = record.signing;
 		const secretProblem = signingSecretProblem(scheme, secret);
 		if (secretProblem) errors.push({ path: '/signing/secret', message: secretProblem });
-		const urlProblem = this.guard.checkUrlSyntax(record.url);
+		// A webhook stored before URL credentials were refused can still be edited otherwise.
+		const urlChanged = !current || current.url !== record.url;
+		const urlProblem = (urlChanged ? credentialsInUrl(record.url) : null) ?? this.guard.checkUrlSyntax(record.url);
 		if (urlProblem) errors.push({ path: '/url', message: urlProblem });
-		else if (!current || current.url !== record.url) {
+		else if (urlChanged) {
 			try {
 				await this.guard.checkUrl(record.url);
 			} catch (error) {
@@ -216,6 +239,33 @@ export class WebhookService {
 		}
 		if (errors.length > 0) throw validationFailed(errors);
 	}
+}
+
+/** `https://user:pass@host/` would show the password in every answer and log, and undici does not send it. */
+function credentialsInUrl(url: string): string | null {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return null; // the guard names the syntax error
+	}
+	if (parsed.username === '' && parsed.password === '') return null;
+	return 'must not contain credentials (user:password@); set them in /auth as {"type":"basic","username","password"}';
+}
+
+/** Each name must be one of the webhook's custom headers; `authorization` always stays masked. */
+function checkNonSecretHeaders(record: WebhookRecord): FieldError[] {
+	const names = new Set(Object.keys(record.headers).map((name) => name.toLowerCase()));
+	const errors: FieldError[] = [];
+	(record.nonSecretHeaders ?? []).forEach((name, index) => {
+		const lower = name.toLowerCase();
+		if (lower === 'authorization' || lower === 'proxy-authorization') {
+			errors.push({ path: `/nonSecretHeaders/${index}`, message: `"${lower}" is always masked` });
+		} else if (!names.has(lower)) {
+			errors.push({ path: `/nonSecretHeaders/${index}`, message: `"${name}" is not one of this webhook's custom headers` });
+		}
+	});
+	return errors;
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {

@@ -2,11 +2,12 @@
  * Deliveries in creation order, with the queries the log API needs: filters, newest-first pages
  * with an opaque cursor, and a summary. Shared by stores that keep the log in memory.
  */
-import type {
-	DeliveryFilter,
-	DeliveryPage,
-	DeliveryRecord,
-	DeliverySummary,
+import {
+	type DeliveryFilter,
+	type DeliveryPage,
+	type DeliveryRecord,
+	type DeliverySummary,
+	InvalidCursorError,
 } from './types';
 
 export class DeliveryIndex {
@@ -61,7 +62,8 @@ export class DeliveryIndex {
 		let start = this.ordered.length - 1;
 		if (cursor !== null) {
 			const position = this.positionOf(decodeCursor(cursor));
-			start = position >= 0 ? position - 1 : -1;
+			if (position < 0) throw new InvalidCursorError();
+			start = position - 1;
 		}
 		const data: DeliveryRecord[] = [];
 		if (filter.requestId !== undefined) {

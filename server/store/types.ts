@@ -38,6 +38,11 @@ export interface WebhookRecord {
 	auth: DestinationAuth;
 	signing: SigningConfig;
 	headers: Record<string, string>;
+	/**
+	 * Custom header names whose values are not secret and show in answers and logs; every other
+	 * custom header value is masked. Absent in webhooks stored before this field existed (= none).
+	 */
+	nonSecretHeaders?: string[];
 	/** Event types (or wildcards) this webhook subscribes to directly. */
 	events: string[];
 	rateLimitPerSecond: number | null;
@@ -99,12 +104,16 @@ export interface AttemptRecord {
 	response: string | null;
 }
 
-/** The request as sent, with secrets masked. */
+/** The request as sent, with secrets masked and the body cut at 64 KiB. */
 export interface SentRequest {
 	method: string;
 	url: string;
 	headers: Record<string, string>;
 	body: string;
+	/** Set when `body` was cut to what is stored: the request sent the whole body. */
+	bodyTruncated?: true;
+	/** Size in bytes of the body sent (set with `bodyTruncated`). */
+	bodyBytes?: number;
 }
 
 export interface DeliveryRecord {
@@ -142,6 +151,13 @@ export interface DeliveryFilter {
 	/** ISO timestamps bounding `createdAt` (inclusive). */
 	from?: string;
 	to?: string;
+}
+
+/** A delivery-log cursor that does not point into the log (made up, or its delivery was pruned). */
+export class InvalidCursorError extends Error {
+	constructor() {
+		super('cursor does not point into the delivery log (start again without a cursor)');
+	}
 }
 
 export interface DeliveryPage {
@@ -246,6 +262,7 @@ export interface Store {
 	acceptEvent(event: EventRecord, deliveries: DeliveryRecord[]): Promise<void>;
 
 	getDelivery(id: string): DeliveryRecord | undefined;
+	/** Newest first; throws `InvalidCursorError` for a cursor that points nowhere. */
 	queryDeliveries(filter: DeliveryFilter, limit: number, cursor: string | null): DeliveryPage;
 	summarizeDeliveries(filter: DeliveryFilter): DeliverySummary;
 	/** Every delivery still pending (the queue), oldest first. */

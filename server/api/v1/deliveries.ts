@@ -1,9 +1,9 @@
 /** The delivery log: filtered pages, summary, detail with attempts, single and bulk retry. */
 import { Router } from 'express';
 import type { DispatcherContext } from '../../context';
-import { ApiError, notFound } from '../../http/errors';
+import { ApiError, notFound, validationFailed } from '../../http/errors';
 import { compileQueryValidator, compileValidator } from '../../http/validation';
-import type { DeliveryFilter, DeliveryRecord } from '../../store/types';
+import { type DeliveryFilter, type DeliveryPage, type DeliveryRecord, InvalidCursorError } from '../../store/types';
 import { bulkRetrySchema, deliveryListQuerySchema, deliverySummaryQuerySchema } from '../schemas/delivery';
 
 /** Bulk replay re-queues at most this many deliveries per call. */
@@ -18,7 +18,13 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 
 	router.get('/deliveries', (request, response) => {
 		const { limit, cursor, ...filter } = validateList(request.query);
-		const page = store.queryDeliveries(filter, limit, cursor ?? null);
+		let page: DeliveryPage;
+		try {
+			page = store.queryDeliveries(filter, limit, cursor ?? null);
+		} catch (error) {
+			if (error instanceof InvalidCursorError) throw validationFailed([{ path: '/cursor', message: error.message }], 400);
+			throw error;
+		}
 		response.json({ data: page.data.map(listItem), nextCursor: page.nextCursor });
 	});
 

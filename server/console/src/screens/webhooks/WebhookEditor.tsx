@@ -481,6 +481,14 @@ export function WebhookEditor({ id, session }: Props) {
 										value={row.value}
 										onInput={(event) => setRow({ value: event.currentTarget.value })}
 									/>
+									<label class="inline">
+										<input
+											type="checkbox"
+											checked={row.secret}
+											onChange={(event) => setRow({ secret: event.currentTarget.checked })}
+										/>
+										Secret
+									</label>
 									<button
 										type="button"
 										class="button small ghost"
@@ -497,7 +505,7 @@ export function WebhookEditor({ id, session }: Props) {
 								</div>
 							);
 						})}
-						<button type="button" class="button small" onClick={() => update({ headers: [...form.headers, { name: '', value: '' }] })}>
+						<button type="button" class="button small" onClick={() => update({ headers: [...form.headers, { name: '', value: '', secret: true }] })}>
 							Add header
 						</button>
 					</fieldset>

@@ -8,6 +8,8 @@ import type { SigningSchemeName, TemplateName, WebhookCreateBody, WebhookView } 
 export interface HeaderRow {
 	name: string;
 	value: string;
+	/** Masked in answers and logs (the default); false lists it in `nonSecretHeaders`. */
+	secret: boolean;
 }
 
 export interface WebhookForm {
@@ -126,7 +128,11 @@ export function formFromWebhook(webhook: WebhookView): WebhookForm {
 		token: webhook.auth.type === 'bearer' ? webhook.auth.token : '',
 		signingScheme: webhook.signing.scheme,
 		signingSecret: '',
-		headers: Object.entries(webhook.headers).map(([name, value]) => ({ name, value })),
+		headers: Object.entries(webhook.headers).map(([name, value]) => ({
+			name,
+			value,
+			secret: !webhook.nonSecretHeaders.some((other) => other.toLowerCase() === name.toLowerCase()),
+		})),
 		events: [...webhook.events],
 		rateLimit: webhook.rateLimitPerSecond === null ? '' : String(webhook.rateLimitPerSecond),
 	};
@@ -164,8 +170,8 @@ export function liveErrors(form: WebhookForm, allowHttp: boolean): Record<string
 	}
 
 	const rate = form.rateLimit.trim();
-	if (rate !== '' && !(Number(rate) > 0 && Number(rate) <= 1000)) {
-		errors['/rateLimitPerSecond'] = 'Rate limit is a number above 0 and at most 1000 per second, or blank for none.';
+	if (rate !== '' && !(Number(rate) >= 0.01 && Number(rate) <= 1000)) {
+		errors['/rateLimitPerSecond'] = 'Rate limit is a number from 0.01 to 1000 per second, or blank for none.';
 	}
 
 	if (form.authType === 'basic') {
@@ -213,6 +219,7 @@ export function createBody(form: WebhookForm): WebhookCreateBody {
 			...(form.signingScheme !== 'none' && form.signingSecret !== '' ? { secret: form.signingSecret } : {}),
 		},
 		headers: headersBody(form),
+		nonSecretHeaders: form.headers.filter((row) => !row.secret && row.name.trim() !== '').map((row) => row.name.trim()),
 		events: form.events,
 		rateLimitPerSecond: rateBody(form),
 	};
