@@ -18,6 +18,7 @@ import { type Logger, createLogger } from './observability/logger';
 import { DispatcherMetrics } from './observability/metrics';
 import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
+import { OperationsReporter } from './services/operationsReporter';
 import { ProfileService } from './services/profileService';
 import { SourceIngestService } from './services/sourceIngestService';
 import { SourceService } from './services/sourceService';
@@ -66,6 +67,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		sync: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
 		files: options.storeFiles,
+		onCommit: (seconds) => metrics.storeCommit(seconds),
 	});
 	await store.open();
 
@@ -97,15 +99,26 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		store.listProfiles().some((profile) => profile.condition || profile.payload) ||
 		store.listSources().some((source) => source.mapping);
 	if (usesJsonata) jsonata.warm();
-	const worker = new DeliveryWorker({ store, client, jsonata, retryScheduleSeconds: settings.retryScheduleSeconds });
-	const events = new EventService(store, worker, jsonata);
+	// The reporter emits operational events through the event service, which needs the worker.
+	let events: EventService | undefined;
+	const reporter = new OperationsReporter(log, metrics, (type, data) =>
+		events ? events.emitOperational(type, data) : Promise.reject(new Error('not started')),
+	);
+	const worker = new DeliveryWorker({
+		store,
+		client,
+		jsonata,
+		retryScheduleSeconds: settings.retryScheduleSeconds,
+		observer: reporter,
+	});
+	events = new EventService(store, worker, jsonata, metrics);
 	const context: DispatcherContext = {
 		store,
 		guard,
 		client,
 		worker,
 		jsonata,
-		webhooks: new WebhookService(store, guard, worker),
+		webhooks: new WebhookService(store, guard, worker, reporter),
 		profiles: new ProfileService(store, jsonata),
 		events,
 		sources: new SourceService(store),

@@ -20,8 +20,6 @@ export interface AttemptResult {
 	retryAfterSeconds: number | null;
 	/** True when the guard refused the destination (nothing was sent); such attempts are not retried. */
 	refused?: boolean;
-	/** Why no answer arrived, when `error` is set: a timeout, a refused connection, or another network error. */
-	errorKind?: 'timeout' | 'connection_refused' | 'network';
 }
 
 export interface DeliveryHttpClientOptions {
@@ -145,7 +143,6 @@ export class DeliveryHttpClient {
 		} catch (error) {
 			if (findRefusal(error)) return refusedResult(findRefusal(error)?.message ?? '', elapsed());
 			const timedOut = controller.signal.aborted || isTimeoutCode(errorCode(error));
-			const code = errorCode(error);
 			return {
 				// A status line that arrived stays the receiver's answer even if its body did not.
 				statusCode,
@@ -153,7 +150,6 @@ export class DeliveryHttpClient {
 				error: timedOut ? timeoutMessage : describeError(error),
 				response: statusCode === null ? null : truncateUtf8(Buffer.concat(kept), this.#maxResponseBytes),
 				retryAfterSeconds,
-				errorKind: timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'timeout' : code === 'ECONNREFUSED' ? 'connection_refused' : 'network',
 			};
 		} finally {
 			clearTimeout(timer);

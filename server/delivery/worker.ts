@@ -9,6 +9,8 @@ import type { EventEnvelope } from '../../core/types';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import { StorageError } from '../store/errors';
 import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
+import { type AttemptReport, type DeliveryObserver, SILENT_OBSERVER } from './deliveryObserver';
+import { failureClass } from '../domain/failureClass';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
 import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
 import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
@@ -30,6 +32,8 @@ export interface DeliveryWorkerOptions {
 	retryScheduleSeconds: readonly number[];
 	/** Attempts in flight at once, over all webhooks. */
 	maxInFlight?: number;
+	/** Told of every attempt, finished delivery and health change (logs, metrics, operational events). */
+	observer?: DeliveryObserver;
 }
 
 interface Lane {
@@ -46,6 +50,7 @@ export class DeliveryWorker {
 	private readonly jsonata: JsonataPool;
 	private readonly schedule: readonly number[];
 	private readonly maxInFlight: number;
+	private readonly observer: DeliveryObserver;
 	private readonly throttle = new WebhookThrottle();
 	private readonly lanes = new Map<string, Lane>();
 	private readonly readyLanes: string[] = [];
@@ -58,6 +63,7 @@ export class DeliveryWorker {
 		this.client = options.client;
 		this.jsonata = options.jsonata;
 		this.schedule = options.retryScheduleSeconds;
+		this.observer = options.observer ?? SILENT_OBSERVER;
 		this.maxInFlight = options.maxInFlight ?? 256;
 	}
 
@@ -189,10 +195,10 @@ export class DeliveryWorker {
 				nowMs: startedAt.getTime(),
 			});
 		} catch (error) {
-			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message);
+			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message, webhook);
 			// A secret stored before its scheme's rule existed (a non-hex `mender` secret): say so.
 			if (error instanceof InvalidSecretError) {
-				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`);
+				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`, webhook);
 			}
 			throw error;
 		}
@@ -205,10 +211,11 @@ export class DeliveryWorker {
 		const status = outcome === 'succeeded' ? 'succeeded' : delay !== null ? 'pending' : 'failed';
 		const nextAttemptAt = delay !== null ? new Date(Date.now() + delay).toISOString() : null;
 
+		const attempt = attemptRecord(startedAt, result, webhook);
 		try {
 			await this.store.recordAttempt({
 				deliveryId,
-				attempt: attemptRecord(startedAt, result, webhook),
+				attempt,
 				status,
 				nextAttemptAt,
 				request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
@@ -222,35 +229,61 @@ export class DeliveryWorker {
 		if (delay !== null && this.running) {
 			this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + delay);
 		}
-		await this.updateWebhookHealth(webhook.id, outcome, startedAt);
+		const report: AttemptReport = {
+			webhook,
+			delivery,
+			attempt: delivery.attemptCount + 1,
+			// A retryable failure with the schedule used up is the delivery's final failure.
+			outcome: outcome === 'retry' && status === 'failed' ? 'failed' : outcome,
+			failureClass: outcome === 'succeeded' ? null : failureClass(attempt),
+			statusCode: attempt.statusCode,
+			error: attempt.error,
+			durationMs: attempt.durationMs,
+			at: attempt.at,
+			status,
+			nextAttemptAt,
+		};
+		this.observer.attempted(report);
+		await this.updateWebhookHealth(webhook.id, report, startedAt);
 	}
 
 	/** 410 disables at once; five days of nothing but failures disables too; a success resets. */
-	private async updateWebhookHealth(
-		webhookId: string,
-		outcome: ReturnType<typeof classifyAttempt>,
-		at: Date,
-	): Promise<void> {
+	private async updateWebhookHealth(webhookId: string, report: AttemptReport, at: Date): Promise<void> {
 		const webhook = this.store.getWebhook(webhookId);
 		if (!webhook) return;
 		const now = at.toISOString();
+		const { outcome } = report;
 		if (outcome === 'succeeded') {
-			if (webhook.failingSince !== null) await this.store.putWebhook({ ...webhook, failingSince: null });
+			if (webhook.failingSince !== null) {
+				await this.store.putWebhook({ ...webhook, failingSince: null });
+				this.observer.webhookRecovered(webhook, webhook.failingSince, report);
+			}
 			return;
 		}
 		if (outcome === 'gone') {
-			await this.store.putWebhook({ ...webhook, enabled: false, disabledReason: 'gone', updatedAt: now });
+			if (!webhook.enabled && webhook.disabledReason === 'gone') return;
+			const disabled: WebhookRecord = { ...webhook, enabled: false, disabledReason: 'gone', updatedAt: now };
+			await this.store.putWebhook(disabled);
+			this.observer.webhookDisabled(disabled, 'gone', report);
 			return;
 		}
 		if (webhook.failingSince === null) {
-			await this.store.putWebhook({ ...webhook, failingSince: now });
+			const failing: WebhookRecord = { ...webhook, failingSince: now };
+			await this.store.putWebhook(failing);
+			this.observer.webhookFailing(failing, report);
 		} else if (webhook.enabled && at.getTime() - Date.parse(webhook.failingSince) >= FAILING_DISABLE_AFTER_MS) {
-			await this.store.putWebhook({ ...webhook, enabled: false, disabledReason: 'failing', updatedAt: now });
+			const disabled: WebhookRecord = { ...webhook, enabled: false, disabledReason: 'failing', updatedAt: now };
+			await this.store.putWebhook(disabled);
+			this.observer.webhookDisabled(disabled, 'failing', report);
 		}
 	}
 
-	/** A delivery that cannot be sent at all (mapping error, webhook or event gone) fails at once. */
-	private async finishWithoutSending(delivery: DeliveryRecord, error: string): Promise<void> {
+	/**
+	 * A delivery that cannot be sent at all (mapping error, webhook or event gone) fails at once.
+	 * With `webhook` (its payload or signing failed) that is reported as a failed delivery; a
+	 * webhook or event that is gone has nobody left to tell.
+	 */
+	private async finishWithoutSending(delivery: DeliveryRecord, error: string, webhook?: WebhookRecord): Promise<void> {
 		await this.store.recordAttempt({
 			deliveryId: delivery.id,
 			attempt: { at: new Date().toISOString(), statusCode: null, durationMs: 0, error, response: null },
@@ -258,6 +291,7 @@ export class DeliveryWorker {
 			nextAttemptAt: null,
 			request: delivery.request ?? { method: '', url: '', headers: {}, body: '' },
 		});
+		if (webhook) this.observer.failedWithoutSending(delivery, webhook, error);
 	}
 
 	private failOrphans(deliveryIds: string[]): void {

@@ -8,7 +8,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { PACKAGE_VERSION, VENDOR_NAMES } from '../../core';
 import type { AttemptOutcome } from '../delivery/retryPolicy';
-import type { FailureClass } from '../delivery/failureClass';
+import type { FailureClass } from '../domain/failureClass';
 
 /** Where an event came in: the admin API, or an ingest source of one vendor. */
 export type IngestSource = 'api' | (typeof VENDOR_NAMES)[number];

@@ -2,12 +2,14 @@
  * Event intake: validate, deduplicate by id, route, and answer only once the event and its
  * deliveries are durably stored; then hand the deliveries to the worker.
  */
-import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
+import { isOperationalEventType, newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
+import type { JsonObject } from '../../core/types';
 import type { EventIngestBody } from '../api/schemas/event';
 import type { DeliveryWorker } from '../delivery/worker';
 import { validationFailed } from '../http/errors';
 import { assertJsonShape } from '../http/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
+import type { DispatcherMetrics } from '../observability/metrics';
 import { routeEvent } from '../routing/router';
 import type { DeliveryRecord, EventOrigin, EventRecord, Store } from '../store/types';
 
@@ -31,6 +33,7 @@ export class EventService {
 		private readonly store: Store,
 		private readonly worker: DeliveryWorker,
 		private readonly jsonata: JsonataPool,
+		private readonly metrics?: DispatcherMetrics,
 	) {}
 
 	/**
@@ -41,6 +44,9 @@ export class EventService {
 	 */
 	async ingest(body: EventIngestBody, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
 		assertJsonShape(body.data, '/data', 2);
+		if (isOperationalEventType(body.type)) {
+			throw validationFailed([{ path: '/type', message: `${body.type} is an operational event: only the dispatcher emits it` }]);
+		}
 		const errors = validateEventData(body.type, body.data);
 		if (errors.length > 0) throw validationFailed(errors);
 		const timestamp = body.timestamp === undefined ? undefined : representableTimestamp(body.timestamp);
@@ -60,6 +66,18 @@ export class EventService {
 		} finally {
 			this.inFlight.delete(id);
 		}
+	}
+
+	/**
+	 * An operational event (`webhook.failing`, …) the dispatcher emits itself: a new id, now, routed
+	 * and stored like any event (never to the webhook it is about, see `routeEvent`). Throws when
+	 * `data` does not fit the type's schema (a bug) or the store cannot write.
+	 */
+	async emitOperational(type: string, data: JsonObject): Promise<EventAnswer> {
+		if (!isOperationalEventType(type)) throw new Error(`${type} is not an operational event type`);
+		const errors = validateEventData(type, data);
+		if (errors.length > 0) throw new Error(`${type}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+		return (await this.accept(newEventId(), { type, data }, undefined, undefined)).answer;
 	}
 
 	private async accept(
@@ -93,6 +111,7 @@ export class EventService {
 			...(origin ? { origin } : {}),
 		};
 		await this.store.acceptEvent(event, deliveries);
+		if (!isOperationalEventType(body.type)) this.metrics?.eventIngested(origin?.vendor ?? 'api');
 		this.worker.enqueue(deliveries);
 		return { status: 202, answer: answerOf(event) };
 	}

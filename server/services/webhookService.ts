@@ -20,6 +20,7 @@ import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import type { WebhookCreateBody, WebhookUpdateBody } from '../api/schemas/webhook';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
+import { type DeliveryObserver, SILENT_OBSERVER } from '../delivery/deliveryObserver';
 import type { DeliveryWorker } from '../delivery/worker';
 import { ApiError, notFound, validationFailed } from '../http/errors';
 import type { Store, WebhookRecord } from '../store/types';
@@ -46,6 +47,8 @@ export class WebhookService {
 		private readonly store: Store,
 		private readonly guard: AddressGuard,
 		private readonly worker: DeliveryWorker,
+		/** Told when an admin pauses a webhook (`webhook.disabled`, reason manual). */
+		private readonly observer: Pick<DeliveryObserver, 'webhookDisabled'> = SILENT_OBSERVER,
 	) {}
 
 	get(id: string): WebhookRecord {
@@ -144,6 +147,7 @@ export class WebhookService {
 		await this.check(next, current, true, patch.nonSecretHeaders !== undefined);
 		await this.store.putWebhook(next);
 		this.worker.webhookChanged(id);
+		if (current.enabled && !next.enabled) this.observer.webhookDisabled(next, 'manual');
 		return next;
 	}
 

@@ -2,7 +2,10 @@
  * Deliveries in creation order, with the queries the log API needs: filters, newest-first pages
  * with an opaque cursor, and a summary. Shared by stores that keep the log in memory.
  */
+import { FAILURE_CLASSES } from '../../core';
+import { type FailureClass, failureClass } from '../domain/failureClass';
 import {
+	type DeliveryCounts,
 	type DeliveryFilter,
 	type DeliveryPage,
 	type DeliveryRecord,
@@ -83,13 +86,24 @@ export class DeliveryIndex {
 	}
 
 	summarize(filter: DeliveryFilter): DeliverySummary {
-		const summary: DeliverySummary = { total: 0, succeeded: 0, failed: 0, pending: 0 };
+		const overall = emptyCounts();
+		const perWebhook = new Map<string, DeliveryCounts>();
 		for (const delivery of this.ordered) {
 			if (!matches(delivery, filter)) continue;
-			summary.total++;
-			summary[delivery.status]++;
+			let counts = perWebhook.get(delivery.webhookId);
+			if (!counts) perWebhook.set(delivery.webhookId, (counts = emptyCounts()));
+			const last = delivery.attempts[delivery.attempts.length - 1];
+			const failure = last && delivery.status !== 'succeeded' ? failureClass(last) : null;
+			for (const target of [overall, counts]) {
+				target.total++;
+				target[delivery.status]++;
+				if (failure) target.failuresByClass[failure]++;
+			}
 		}
-		return summary;
+		const byWebhook = [...perWebhook.entries()]
+			.map(([webhookId, counts]) => ({ webhookId, ...counts }))
+			.sort((a, b) => b.total - a.total || (a.webhookId < b.webhookId ? -1 : 1));
+		return { ...overall, byWebhook };
 	}
 
 	/** Drops finished deliveries created before `before`; pending ones are never dropped. */
@@ -127,9 +141,15 @@ function matches(delivery: DeliveryRecord, filter: DeliveryFilter): boolean {
 	if (filter.status !== undefined && delivery.status !== filter.status) return false;
 	if (filter.responseCode !== undefined && delivery.responseCode !== filter.responseCode) return false;
 	if (filter.requestId !== undefined && delivery.id !== filter.requestId) return false;
+	if (filter.eventId !== undefined && delivery.eventId !== filter.eventId) return false;
 	if (filter.from !== undefined && delivery.createdAt < filter.from) return false;
 	if (filter.to !== undefined && delivery.createdAt > filter.to) return false;
 	return true;
+}
+
+function emptyCounts(): DeliveryCounts {
+	const failuresByClass = Object.fromEntries(FAILURE_CLASSES.map((name) => [name, 0])) as Record<FailureClass, number>;
+	return { total: 0, succeeded: 0, failed: 0, pending: 0, failuresByClass };
 }
 
 function encodeCursor(id: string): string {

@@ -12,6 +12,7 @@ import type {
 } from '../../core/types';
 import type { HmacAlgorithm, HmacEncoding } from '../../core/signing/hmac';
 import type { VendorName } from '../../core/vendors/types';
+import type { FailureClass } from '../domain/failureClass';
 
 export interface SigningConfig {
 	scheme: SigningSchemeName;
@@ -148,6 +149,8 @@ export interface DeliveryFilter {
 	status?: DeliveryStatus;
 	responseCode?: number;
 	requestId?: string;
+	/** The deliveries of one event. */
+	eventId?: string;
 	/** ISO timestamps bounding `createdAt` (inclusive). */
 	from?: string;
 	to?: string;
@@ -165,11 +168,18 @@ export interface DeliveryPage {
 	nextCursor: string | null;
 }
 
-export interface DeliverySummary {
+export interface DeliveryCounts {
 	total: number;
 	succeeded: number;
 	failed: number;
 	pending: number;
+	/** Deliveries whose last attempt failed (failed for good, or retrying), by that attempt's class. */
+	failuresByClass: Record<FailureClass, number>;
+}
+
+export interface DeliverySummary extends DeliveryCounts {
+	/** The same counts per webhook with deliveries in the range, most deliveries first. */
+	byWebhook: (DeliveryCounts & { webhookId: string })[];
 }
 
 /** How a generic source's HMAC header is checked (as the Verify Signature node's generic HMAC). */

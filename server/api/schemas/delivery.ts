@@ -8,6 +8,7 @@ export const filterProperties: Record<string, JsonSchema> = {
 	status: { enum: ['pending', 'succeeded', 'failed'] },
 	responseCode: { type: 'integer', minimum: 100, maximum: 599 },
 	requestId: { type: 'string', minLength: 1, description: 'The delivery id, sent as `webhook-id`.' },
+	eventId: { type: 'string', minLength: 1, maxLength: 128, description: 'The deliveries of one event.' },
 	from: { type: 'string', format: 'date-time' },
 	to: { type: 'string', format: 'date-time' },
 };

@@ -29,7 +29,14 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 	});
 
 	router.get('/deliveries/summary', (request, response) => {
-		response.json(store.summarizeDeliveries(validateSummary(request.query)));
+		const summary = store.summarizeDeliveries(validateSummary(request.query));
+		// Names as they are now (null for a webhook deleted since).
+		const byWebhook = summary.byWebhook.map(({ webhookId, ...counts }) => ({
+			webhookId,
+			name: store.getWebhook(webhookId)?.name ?? null,
+			...counts,
+		}));
+		response.json({ ...summary, byWebhook });
 	});
 
 	router.get('/deliveries/:id', (request, response) => {
@@ -68,7 +75,7 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 	return router;
 }
 
-function listItem(delivery: DeliveryRecord) {
+export function listItem(delivery: DeliveryRecord) {
 	const { attempts: _attempts, request: _request, ...item } = delivery;
 	return item;
 }

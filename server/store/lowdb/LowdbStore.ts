@@ -57,6 +57,8 @@ export interface LowdbStoreOptions {
 	sync?: boolean;
 	/** The file layer (tests pass one that makes real writes fail). */
 	files?: StoreFiles;
+	/** Told how long each durable write waited for the disk, in seconds (metrics). */
+	onCommit?: (seconds: number) => void;
 }
 
 /** Appended to every refusal to open: what the operator can do. */
@@ -316,7 +318,10 @@ export class LowdbStore implements Store {
 		if (!this.journal) throw new Error('store is not open');
 		// An attempt's result lost in a crash only repeats that attempt (at-least-once), so it
 		// waits for the next event's write rather than paying a disk sync of its own.
-		await this.journal.appendLines([line], DEFERRABLE.has(operation.op));
+		const deferred = DEFERRABLE.has(operation.op);
+		const started = performance.now();
+		await this.journal.appendLines([line], deferred);
+		if (!deferred) this.options.onCommit?.((performance.now() - started) / 1000);
 		// Lines are written and resolved in order, so operations are applied in journal order.
 		this.apply(operation);
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
