@@ -181,7 +181,7 @@ const OPERATIONS: OperationSpec[] = [
 		tag: 'Operations',
 		summary: 'This document, with the server URL of the request (or `DISPATCHER_PUBLIC_URL`)',
 		security: [],
-		responses: { '200': { description: 'OpenAPI 3.1', schema: { type: 'object', required: ['openapi', 'paths'] } } },
+		responses: { '200': { description: 'OpenAPI 3.1', schema: { type: 'object', required: ['openapi', 'paths'], additionalProperties: true } } },
 	},
 	{
 		method: 'get',

@@ -50,6 +50,7 @@ export const ENVELOPE_SCHEMA: JsonSchema = Object.freeze({
 		timestamp: { type: 'string', format: 'date-time' },
 		data: {
 			type: 'object',
+			additionalProperties: true,
 			description:
 				"Validated against the type's schema: `device` with `device.id` for device events, `webhook` for operational events.",
 		},

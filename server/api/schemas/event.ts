@@ -13,7 +13,7 @@ export const eventIngestSchema: JsonSchema = {
 			maxLength: 100,
 			description: 'A type from `GET /v1/event-types` (operational types are emitted by the dispatcher only).',
 		},
-		data: { type: 'object', description: 'Validated against the type\'s JSON Schema; device events always need `device.id`.' },
+		data: { type: 'object', additionalProperties: true, description: 'Validated against the type\'s JSON Schema; device events always need `device.id`.' },
 		id: {
 			type: 'string',
 			pattern: EVENT_ID_PATTERN,
