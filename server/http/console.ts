@@ -30,8 +30,11 @@ export const CONTENT_SECURITY_POLICY = [
 /** The page that needs no session. */
 export const SIGN_IN_PATH = '/sign-in';
 
-/** First path segments that are never console routes (API, ingest, files). */
-const NOT_CONSOLE = new Set(['v1', 'ingest', 'assets', 'healthz', 'metrics']);
+/**
+ * First path segments of the console's screens (`server/console/src/sections.tsx`, plus the
+ * sign-in page). Anything else is not the console's: it falls through to the API's 404.
+ */
+const CONSOLE_SECTIONS = new Set(['sign-in', 'webhooks', 'profiles', 'deliveries', 'catalog']);
 
 /** `dist/console` seen from the compiled server (`dist/server/http`) or from the sources (`server/http`). */
 export function findConsoleDirectory(): string {
@@ -52,8 +55,7 @@ const securityHeaders: RequestHandler = (_request, response, next) => {
 /** `/`, `/sign-in`, `/webhooks/wh_1`, `/catalog/device.enrolled`: a console route the shell renders. */
 export function isConsolePath(pathname: string): boolean {
 	if (pathname === '/') return true;
-	const first = pathname.split('/')[1] ?? '';
-	return /^[a-z][a-z0-9-]*$/.test(first) && !NOT_CONSOLE.has(first);
+	return CONSOLE_SECTIONS.has(pathname.split('/')[1] ?? '');
 }
 
 export function consoleRouter(sessions: SessionStore, directory = findConsoleDirectory()): Router {
