@@ -2,8 +2,11 @@ import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
+const { version } = require('./package.json') as { version: string };
 
 export default defineConfig({
+	// The release version, written into core/version.ts as the builds do (scripts/build/common.mjs).
+	define: { __MDM_WEBHOOKS_VERSION__: JSON.stringify(version) },
 	resolve: {
 		// n8n-core requires n8n-workflow as CommonJS; tests must load that same copy, not the ESM
 		// build, or n8n's classes (NodeApiError, …) would exist twice and `instanceof` would lie.

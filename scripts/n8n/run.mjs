@@ -2,7 +2,7 @@
 // `npm run test:n8n`: the node pack proven inside a real n8n (issue 4).
 //
 // install n8n (cached) → npm run build → loopback receivers + dispatcher → fresh n8n user folder
-// with the package linked as an installed community package → import credentials and the example
+// with the packed node pack installed as n8n's installer does → import credentials and the example
 // workflows with n8n's CLI → publish two of them before start → start n8n → owner + API key →
 // acceptance checks → stop everything (finally) → `N passed, M failed`.
 //
@@ -16,7 +16,6 @@ import path from 'node:path';
 import {
   N8N_VERSION,
   N8nClient,
-  REPO_ROOT,
   buildPackage,
   createN8nInstance,
   ensureN8nInstalled,
@@ -24,7 +23,7 @@ import {
   httpRequest,
   importCredentials,
   importWorkflows,
-  linkPackage,
+  installPackage,
   loadExample,
   makeTempDir,
   missingBuildOutputs,
@@ -39,6 +38,7 @@ import {
   verifyStandardSignature,
   waitFor,
 } from './harness.mjs';
+import { kib } from '../packages/tarball.mjs';
 
 const args = new Set(process.argv.slice(2));
 const SKIP_BUILD = args.has('--skip-build');
@@ -175,6 +175,8 @@ async function main() {
     let client;
     /** @type {Awaited<ReturnType<typeof createN8nInstance>> | undefined} */
     let instance;
+    /** @type {ReturnType<typeof installPackage> | undefined} */
+    let installed;
     /** @type {Record<string, any>} */
     let samples = {};
 
@@ -201,7 +203,12 @@ async function main() {
 
         instance = await createN8nInstance({ root: path.join(root, 'n8n') });
         const inst = instance;
-        await phase('phase link package', async () => linkPackage(inst.userFolder), (l) => `${l} → ${REPO_ROOT}`);
+        installed = await phase(
+          'phase install package (npm pack, then as n8n\'s installer: unpacked, dev/peer/optional dependencies dropped, npm install with scripts off)',
+          async () => installPackage(inst.userFolder),
+          (i) =>
+            `${path.basename(i.tarball)} (${kib(i.packedBytes)}) → ${i.dir}: ${kib(i.bytes)} in ${i.files} files, ${i.dependencies.length} dependencies${i.dependencies.length ? ` (${i.dependencies.join(', ')})` : ''}; dropped ${i.strippedFields.join(', ') || 'nothing'}`,
+        );
 
         const credentials = [
           { id: 'mdmDispatcher001', name: 'MDM Dispatcher', type: 'mdmDispatcherApi', data: { baseUrl: d.baseUrl, apiKey: d.apiKey } },
@@ -300,6 +307,14 @@ async function main() {
       assert(!missing.length && !missingCreds.length, `missing nodes [${missing.join(', ')}] credentials [${missingCreds.join(', ')}]; log: ${tail(n.logFile, 8)}`);
       return `${PACK_NODES.join(', ')}; ${PACK_CREDENTIALS.join(', ')}`;
     }, blocked);
+
+    await check('the pack as n8n installs it: 0 dependencies, under 1 MB', async () => {
+      const i = /** @type {NonNullable<typeof installed>} */ (installed);
+      assert(i.dependencies.length === 0, `installed dependencies: ${i.dependencies.join(', ')}`);
+      assert(i.bytes < 1_000_000, `installed size ${i.bytes} bytes`);
+      assert(!fs.lstatSync(i.dir).isSymbolicLink(), `${i.dir} is a symlink`);
+      return `${kib(i.bytes)} (${i.bytes} bytes) in ${i.files} files, 0 dependencies, tarball ${kib(i.packedBytes)}`;
+    }, blocked ?? (installed ? null : 'the package was not installed'));
 
     await check('publish:workflow before start activates compliance-to-teams and verify-incoming', async () => {
       const wfs = await Promise.all([c.workflow(WF.compliance.id), c.workflow(WF.verify.id)]);

@@ -1,6 +1,6 @@
 /**
  * Acceptance: a dispatcher killed with SIGKILL while accepting events loses none that got a 202.
- * The dispatcher runs as a real child process (`dist/server/main.js`, built by `npm test`).
+ * The dispatcher runs as a real child process (`server/dist/server/main.js`, built by `npm test`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { getEventType } from '../../core';
 import { ApiClient, TEST_API_KEY, tempDataFile } from '../helpers/dispatcher';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 
-const MAIN = path.resolve(__dirname, '../../dist/server/main.js');
+const MAIN = path.resolve(__dirname, '../../server/dist/server/main.js');
 const children: ChildProcess[] = [];
 
 afterAll(() => {
