@@ -29,7 +29,7 @@ export class VerifySignature implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Valid', 'Invalid'],
 		credentials: [
-			{ name: 'webhookSigningSecret', required: true, testedBy: 'webhookSigningSecretTest' },
+			{ name: 'webhookSigningSecretApi', required: true, testedBy: 'webhookSigningSecretTest' },
 		],
 		properties: [
 			{
@@ -143,7 +143,7 @@ export class VerifySignature implements INodeType {
 			try {
 				const scheme = this.getNodeParameter('scheme', itemIndex, 'standard') as VerifySchemeName;
 				const credentials = await this.getCredentials<{ secret?: string }>(
-					'webhookSigningSecret',
+					'webhookSigningSecretApi',
 					itemIndex,
 				);
 				const secret = String(credentials.secret ?? '');

@@ -57,7 +57,7 @@ const PLACEHOLDER = {
   custom: 'https://mdm-receiver.example.com',
 };
 const PACK_NODES = ['mdmEventTrigger', 'sendWebhook', 'verifySignature'].map((n) => `n8n-nodes-mdm-webhooks.${n}`);
-const PACK_CREDENTIALS = ['mdmDispatcherApi', 'webhookSigningSecret', 'destinationAuth'];
+const PACK_CREDENTIALS = ['mdmDispatcherApi', 'webhookSigningSecretApi', 'destinationAuthApi'];
 
 /** @param {string} s */
 const out = (s) => process.stdout.write(`${s}\n`);
@@ -212,14 +212,14 @@ async function main() {
 
         const credentials = [
           { id: 'mdmDispatcher001', name: 'MDM Dispatcher', type: 'mdmDispatcherApi', data: { baseUrl: d.baseUrl, apiKey: d.apiKey } },
-          { id: 'receiverAuth0001', name: 'Receiver bearer token', type: 'destinationAuth', data: { authType: 'bearer', token: secrets.receiverToken } },
+          { id: 'receiverAuth0001', name: 'Receiver bearer token', type: 'destinationAuthApi', data: { authType: 'bearer', token: secrets.receiverToken } },
           {
             id: 'receiverSign0001',
             name: 'Receiver signing secret (Standard Webhooks)',
-            type: 'webhookSigningSecret',
+            type: 'webhookSigningSecretApi',
             data: { scheme: 'standard', secret: secrets.receiverSigning },
           },
-          { id: 'menderSecret0001', name: 'Mender webhook secret', type: 'webhookSigningSecret', data: { scheme: 'mender', secret: secrets.mender } },
+          { id: 'menderSecret0001', name: 'Mender webhook secret', type: 'webhookSigningSecretApi', data: { scheme: 'mender', secret: secrets.mender } },
         ];
         await phase('phase import credentials (n8n import:credentials)', () => importCredentials(inst, credentials), () => `${credentials.length} credentials`);
 

@@ -49,9 +49,9 @@ describe('package: dist as n8n loads it', () => {
 		expect(loader.packageName).toBe(pkg.name);
 		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['mdmEventTrigger', 'sendWebhook', 'verifySignature']);
 		expect(Object.keys(loader.credentialTypes).sort()).toEqual([
-			'destinationAuth',
+			'destinationAuthApi',
 			'mdmDispatcherApi',
-			'webhookSigningSecret',
+			'webhookSigningSecretApi',
 		]);
 		const names = Object.fromEntries(loader.types.nodes.map((d) => [d.name, d.displayName]));
 		expect(names).toEqual({
@@ -62,8 +62,8 @@ describe('package: dist as n8n loads it', () => {
 		const creds = Object.fromEntries(loader.types.credentials.map((c) => [c.name, c.displayName]));
 		expect(creds).toEqual({
 			mdmDispatcherApi: 'MDM Dispatcher API',
-			webhookSigningSecret: 'Webhook Signing Secret',
-			destinationAuth: 'Destination Auth',
+			webhookSigningSecretApi: 'Webhook Signing Secret API',
+			destinationAuthApi: 'Destination Auth API',
 		});
 	});
 

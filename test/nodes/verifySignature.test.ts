@@ -68,11 +68,11 @@ async function verify(
 		{
 			type: 'verifySignature',
 			parameters: { binaryPropertyName: 'data', ...parameters } as IDataObject as never,
-			credentials: { webhookSigningSecret: { id: 'cred-sign', name: 'Signing secret' } },
+			credentials: { webhookSigningSecretApi: { id: 'cred-sign', name: 'Signing secret' } },
 			onError,
 		},
 		items,
-		{ credentials: { webhookSigningSecret: secret } },
+		{ credentials: { webhookSigningSecretApi: secret } },
 	);
 	expect(task.error, task.error?.message).toBeUndefined();
 	const [valid = [], invalid = []] = outputs;

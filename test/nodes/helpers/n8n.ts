@@ -48,9 +48,9 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { DestinationAuth } from '../../../credentials/DestinationAuth.credentials';
+import { DestinationAuthApi } from '../../../credentials/DestinationAuthApi.credentials';
 import { MdmDispatcherApi } from '../../../credentials/MdmDispatcherApi.credentials';
-import { WebhookSigningSecret } from '../../../credentials/WebhookSigningSecret.credentials';
+import { WebhookSigningSecretApi } from '../../../credentials/WebhookSigningSecretApi.credentials';
 import { MdmEventTrigger } from '../../../nodes/MdmEventTrigger/MdmEventTrigger.node';
 import { SendWebhook } from '../../../nodes/SendWebhook/SendWebhook.node';
 import { VerifySignature } from '../../../nodes/VerifySignature/VerifySignature.node';
@@ -64,7 +64,7 @@ export const NODE_TYPES: Record<string, INodeType> = {
 };
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
-	[new MdmDispatcherApi(), new WebhookSigningSecret(), new DestinationAuth()].map((c) => [c.name, c]),
+	[new MdmDispatcherApi(), new WebhookSigningSecretApi(), new DestinationAuthApi()].map((c) => [c.name, c]),
 );
 
 /** The node-type registry an n8n instance builds from the package's `n8n` section. */
