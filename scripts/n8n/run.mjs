@@ -402,6 +402,42 @@ async function main() {
       return `"${got.json.text}" in ${fmtMs(latency.first)}`;
     }, enrollBlocked);
 
+    await check('the trigger answers deliveries in JSON ({received, id} in the dispatcher\'s log) and webhook.test without an execution', async () => {
+      const hook = (await dispatcherWebhooks()).find((h) => h.url === productionUrl(WF.enrollment));
+      assert(hook, 'no dispatcher webhook for enrollment-to-slack');
+      const ev = await postEvent('device.enrolled');
+      const ref = ev.deliveries.find((/** @type {any} */ x) => x.webhookId === hook.id);
+      assert(ref, `event ${ev.id} has no delivery to ${hook.id}`);
+      const detail = await waitFor(
+        `delivery ${ref.id} to finish`,
+        async () => {
+          const r = await d.api('GET', `/v1/deliveries/${ref.id}`);
+          return r.json?.status && r.json.status !== 'pending' ? r.json : null;
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+      const last = detail.attempts?.at(-1);
+      assert(detail.status === 'succeeded' && last?.statusCode === 200, `delivery ${detail.status}, last attempt ${JSON.stringify(last)}`);
+      /** @type {any} */
+      let answered;
+      try {
+        answered = JSON.parse(last.response);
+      } catch {
+        throw new Error(`the delivery log holds a non-JSON answer: ${JSON.stringify(last.response)}`);
+      }
+      assert(answered?.received === true && answered?.id === ev.id, `answer ${last.response}`);
+      await rcv.slack.waitFor(byWebhookId(ev.id), 30_000);
+
+      const before = await settledExecutions(WF.enrollment.id);
+      const t = await d.api('POST', `/v1/webhooks/${hook.id}/test`, {});
+      assert(t.status === 200 && t.json?.ok === true, `test send: ${t.status} ${t.text.slice(0, 300)}`);
+      assert(JSON.parse(t.json.response)?.test === true, `test send answered ${t.json.response}`);
+      await sleep(1_500);
+      const after = await settledExecutions(WF.enrollment.id);
+      assert(after.length === before.length, `webhook.test started an execution (${before.length} → ${after.length})`);
+      return `delivery answered ${last.response}; webhook.test answered ${t.json.response}, executions stayed at ${after.length}`;
+    }, enrollBlocked);
+
     await check('compliance.violated severity high → Teams receiver gets an Adaptive Card', async () => {
       rcv.teams.clear();
       rcv.custom.clear();

@@ -358,8 +358,9 @@ export interface WebhookCall {
 /**
  * n8n's webhook front, reduced: an HTTP server that reads the raw body (as n8n's
  * `rawBodyReader` + `parseBody` do), builds n8n-core's WebhookContext and calls the node's
- * `webhook()`. When the node returns workflow data the front answers like n8n's "onReceived"
- * mode; when it answered itself (`noWebhookResponse`) the front adds nothing.
+ * `webhook()`. When the node returns workflow data without answering, the front answers as n8n
+ * 2.40.7's "onReceived" mode does; when it answered itself (`noWebhookResponse`) the front adds
+ * nothing.
  */
 export class WebhookFront {
 	readonly calls: WebhookCall[] = [];
@@ -435,7 +436,12 @@ export class WebhookFront {
 		try {
 			call.result = await nodeType.webhook!.call(context);
 			if (call.result.workflowData && !res.headersSent) {
-				res.status(200).json({ message: 'Workflow was started' });
+				// n8n 2.40.7's "onReceived" answer when the webhook description has no `responseData`:
+				// the default's name, as text (webhook-helpers' extractWebhookOnReceivedResponse).
+				const description = nodeType.description.webhooks?.[0];
+				const responseData = String(description?.responseData ?? 'firstEntryJson');
+				if (responseData === 'noData') res.status(200).end();
+				else res.status(200).send(responseData);
 			} else if (!call.result.noWebhookResponse && !res.headersSent) {
 				res.status(200).json({ message: 'Webhook call received' });
 			}
