@@ -48,5 +48,26 @@ export function filesUnder(dir, keep) {
   return out.sort();
 }
 
+/**
+ * @param {string} dir
+ * @returns {{bytes: number, files: number}} what is in `dir`, recursively
+ */
+export function dirSize(dir) {
+  let bytes = 0;
+  let files = 0;
+  const walk = (/** @type {string} */ d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        files++;
+        bytes += fs.statSync(p).size;
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return { bytes, files };
+}
+
 /** @param {string} s */
 export const log = (s) => process.stdout.write(`${s}\n`);

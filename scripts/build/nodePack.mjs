@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 import * as esbuild from 'esbuild';
 
-import { REPO_ROOT, filesUnder, log, readJson, versionDefine } from './common.mjs';
+import { REPO_ROOT, dirSize, filesUnder, log, readJson, versionDefine } from './common.mjs';
 import { writePrecompiledAjv } from './precompiledAjv.mjs';
 
 const require = createRequire(import.meta.url);
@@ -185,19 +185,7 @@ export async function buildNodePack() {
       fs.copyFileSync(path.join(REPO_ROOT, rel), to);
     }
 
-    let bytes = 0;
-    let files = 0;
-    const walk = (/** @type {string} */ dir) => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else {
-          files++;
-          bytes += fs.statSync(p).size;
-        }
-      }
-    };
-    walk(DIST);
+    const { files, bytes } = dirSize(DIST);
     return { files, bytes, validators: stand.count };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

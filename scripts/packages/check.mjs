@@ -3,7 +3,8 @@
 // them, and run.
 //
 // - node pack: `npm pack`, then installed as n8n's community-package installer does
-//   (scripts/packages/tarball.mjs): 0 dependencies, under 1 MB, a copy (no symlink);
+//   (scripts/packages/tarball.mjs): 0 dependencies, under 1 MB, a copy (no symlink); and by the
+//   docs' route, `npm install --omit=peer --ignore-scripts <tarball>` in ~/.n8n/nodes;
 // - dispatcher: `npm pack -w mdm-webhook-dispatcher`, `npm install <tarball> --omit=dev` into an
 //   empty folder, then its `mdm-dispatcher` command on Node 24: it prints where its data and API
 //   key are, serves /healthz, the printed key opens the API, SIGTERM stops it cleanly; and on an
@@ -136,6 +137,21 @@ async function main() {
       assert(i.bytes < MAX_NODE_PACK_BYTES, `installed size ${i.bytes} bytes ≥ ${MAX_NODE_PACK_BYTES}`);
       assert(!fs.lstatSync(i.dir).isSymbolicLink(), `${i.dir} is a symlink`);
       return `tarball ${kib(packed.size)}; installed ${kib(i.bytes)} (${i.bytes} bytes) in ${i.files} files; dropped ${i.strippedFields.join(', ')}`;
+    });
+
+    await check("node pack, the docs' tarball route: npm install --omit=peer --ignore-scripts in ~/.n8n/nodes installs the pack alone", async () => {
+      const packed = packPackage(NODE_PACK, path.join(tmp, 'pack'));
+      const nodesDir = path.join(tmp, 'npm-route', '.n8n', 'nodes');
+      fs.mkdirSync(nodesDir, { recursive: true });
+      fs.copyFileSync(packed.file, path.join(nodesDir, path.basename(packed.file)));
+      run('npm', ['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', `./${path.basename(packed.file)}`], {
+        cwd: nodesDir,
+        env: env24,
+        timeoutMs: 600_000,
+      });
+      const installed = installedPackages(path.join(nodesDir, 'node_modules'));
+      assert(JSON.stringify(installed) === JSON.stringify([NODE_PACK]), `installed: ${installed.join(', ')}`);
+      return `node_modules holds ${installed.join(', ')} only, ${kib(dirSize(path.join(nodesDir, 'node_modules', NODE_PACK)).bytes)}`;
     });
 
     const app = path.join(tmp, 'dispatcher-app');

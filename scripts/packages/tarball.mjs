@@ -13,6 +13,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { dirSize } from '../build/common.mjs';
+
+export { dirSize };
+
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NODE_PACK = 'n8n-nodes-mdm-webhooks';
 export const DISPATCHER = 'mdm-webhook-dispatcher';
@@ -92,27 +96,6 @@ export function packPackage(name, outDir) {
 export function unpack(tarball, dir) {
   fs.mkdirSync(dir, { recursive: true });
   run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], { cwd: path.dirname(tarball) });
-}
-
-/**
- * @param {string} dir
- * @returns {{bytes: number, files: number}} what is in `dir`, recursively
- */
-export function dirSize(dir) {
-  let bytes = 0;
-  let files = 0;
-  const walk = (/** @type {string} */ d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) {
-        files++;
-        bytes += fs.statSync(p).size;
-      }
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return { bytes, files };
 }
 
 /**
