@@ -18,7 +18,6 @@
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -102,11 +101,12 @@ function noServerCode(/** @type {esbuild.Metafile} */ meta, /** @type {string} *
 }
 
 /**
- * Loads the core for Node (real ajv) to read the schemas to precompile.
- * @param {string} tmp
+ * Loads the core for Node (real ajv) to read the schemas to precompile. The throwaway bundle is
+ * written under node_modules/.cache so that it resolves jsonata, ajv, … from the repository.
+ * @param {string} work
  */
-async function loadCoreForBuild(tmp) {
-  const outfile = path.join(tmp, 'core-for-build.cjs');
+async function loadCoreForBuild(work) {
+  const outfile = path.join(work, 'core-for-build.cjs');
   await esbuild.build({
     entryPoints: [CORE_ENTRY],
     outfile,
@@ -118,24 +118,20 @@ async function loadCoreForBuild(tmp) {
     define: versionDefine(),
     logLevel: 'warning',
   });
-  // Resolve jsonata, ajv, … from the repository's node_modules although the file is in tmp.
-  const Module = require('node:module');
-  const m = new Module(outfile);
-  m.filename = outfile;
-  m.paths = Module._nodeModulePaths(REPO_ROOT);
-  m._compile(fs.readFileSync(outfile, 'utf8'), outfile);
-  return m.exports;
+  return require(outfile);
 }
 
 /** @returns {Promise<{files: number, bytes: number, validators: number}>} */
 export async function buildNodePack() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mdm-nodepack-'));
+  const work = path.join(REPO_ROOT, 'node_modules', '.cache', 'mdm-webhooks', 'node-pack-build');
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
   try {
     fs.rmSync(DIST, { recursive: true, force: true });
 
-    const core = await loadCoreForBuild(tmp);
-    const stand = writePrecompiledAjv(core, path.join(tmp, 'ajv'));
-    const globalShim = path.join(tmp, 'global-shim.js');
+    const core = await loadCoreForBuild(work);
+    const stand = writePrecompiledAjv(core, path.join(work, 'ajv'));
+    const globalShim = path.join(work, 'global-shim.js');
     fs.writeFileSync(
       globalShim,
       "// jsonata's browserify wrapper reads a free `global` (for Buffer); give it a local one.\nexport const __jsonataGlobal = { Buffer };\n",
@@ -151,7 +147,6 @@ export async function buildNodePack() {
       define: { ...versionDefine(), global: '__jsonataGlobal' },
       inject: [globalShim],
       plugins: [substitute({ ajv: stand.ajv, 'ajv-formats': stand.ajvFormats })],
-      nodePaths: [path.join(REPO_ROOT, 'node_modules')],
       legalComments: 'inline',
       metafile: true,
       logLevel: 'warning',
@@ -188,7 +183,7 @@ export async function buildNodePack() {
     const { files, bytes } = dirSize(DIST);
     return { files, bytes, validators: stand.count };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -50,12 +50,23 @@ async function step(name, fn) {
 }
 
 /**
+ * @typedef {{passed: boolean, message?: string, details?: string}} Analysis
+ * @typedef {{analyzePackage: (dir: string, patterns?: string[]) => Promise<Analysis>, SOURCE_FILE_PATTERNS: string[]}} Scanner
+ */
+
+/** @returns {Promise<Scanner>} `@n8n/scan-community-package`'s analysis (it ships no types) */
+async function scanner() {
+  const spec = '@n8n/scan-community-package/scanner/scanner.mjs';
+  return /** @type {Scanner} */ (await import(spec));
+}
+
+/**
  * Runs the scanner's analysis on a folder.
  * @param {string} dir
  * @param {string[]} patterns
  */
 async function analyze(dir, patterns) {
-  const { analyzePackage } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+  const { analyzePackage } = await scanner();
   const r = await analyzePackage(dir, patterns);
   if (!r.passed) throw new Error(`${r.message}${r.details ? `\n${r.details.trim()}` : ''}`);
   return `0 errors in ${patterns.join(', ')}`;
@@ -138,7 +149,7 @@ async function main() {
     });
 
     await step('@n8n/scan-community-package analysis of the source (package.json, nodes/, credentials/)', async () => {
-      const { SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+      const { SOURCE_FILE_PATTERNS } = await scanner();
       return analyze(REPO_ROOT, SOURCE_FILE_PATTERNS);
     });
     await step('@n8n/scan-community-package analysis of the unpacked tarball (**/*.js, package.json)', () =>
