@@ -2,11 +2,8 @@ import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
-const { version } = require('./package.json') as { version: string };
 
 export default defineConfig({
-	// The release version, written into core/version.ts as the builds do (scripts/build/common.mjs).
-	define: { __MDM_WEBHOOKS_VERSION__: JSON.stringify(version) },
 	resolve: {
 		// n8n-core requires n8n-workflow as CommonJS; tests must load that same copy, not the ESM
 		// build, or n8n's classes (NodeApiError, …) would exist twice and `instanceof` would lie.
@@ -14,6 +11,8 @@ export default defineConfig({
 	},
 	test: {
 		include: ['test/**/*.test.ts'],
+		// The release version for core/version.ts, which the builds write in with esbuild's `define`.
+		setupFiles: ['test/helpers/version.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// Real servers, real files: two cores, so at most two test files at once.

@@ -15,6 +15,8 @@ export interface DispatcherSettings {
 	logRetentionDays: number;
 	/** fdatasync every group commit; only tests turn it off. */
 	syncWrites: boolean;
+	/** The origin MDMs reach the dispatcher at, for ingest URLs (`DISPATCHER_PUBLIC_URL`); null: the request's. */
+	publicUrl: string | null;
 }
 
 export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> =
 	retryScheduleSeconds: [...DEFAULT_RETRY_SCHEDULE_SECONDS],
 	logRetentionDays: 30,
 	syncWrites: true,
+	publicUrl: null,
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): DispatcherSettings {
@@ -49,7 +52,20 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatche
 			3650,
 		),
 		syncWrites: env.DISPATCHER_SYNC_WRITES !== 'false',
+		publicUrl: parsePublicUrl(env.DISPATCHER_PUBLIC_URL),
 	};
+}
+
+function parsePublicUrl(value: string | undefined): string | null {
+	if (value === undefined || value.trim() === '') return null;
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		throw new Error(`DISPATCHER_PUBLIC_URL must be an http(s) URL, got "${value}"`);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('DISPATCHER_PUBLIC_URL must be an http(s) URL');
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {

@@ -4,6 +4,8 @@ import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
+import type { SourceIngestService } from './services/sourceIngestService';
+import type { SourceService } from './services/sourceService';
 import type { WebhookService } from './services/webhookService';
 import type { Store } from './store/types';
 
@@ -15,6 +17,10 @@ export interface DispatcherContext {
 	webhooks: WebhookService;
 	profiles: ProfileService;
 	events: EventService;
+	sources: SourceService;
+	sourceIngest: SourceIngestService;
+	/** `DISPATCHER_PUBLIC_URL`: the origin ingest URLs are built with (else the request's). */
+	publicUrl: string | null;
 	/** sha256 of the admin API key. */
 	apiKeyHash: () => string;
 }

@@ -15,7 +15,10 @@ import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
+import { SourceIngestService } from './services/sourceIngestService';
+import { SourceService } from './services/sourceService';
 import { WebhookService } from './services/webhookService';
+import type { StoreFiles } from './store/lowdb/files';
 import { LowdbStore } from './store/lowdb/LowdbStore';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
@@ -26,6 +29,8 @@ export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile
 	compactAfterBytes?: number;
 	/** How destination hostnames resolve (default: the system resolver). */
 	resolver?: HostResolver;
+	/** The store's file layer (default: the disk; fault tests pass one whose writes fail). */
+	storeFiles?: StoreFiles;
 }
 
 export interface RunningDispatcher {
@@ -40,12 +45,13 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
 	const store = new LowdbStore({
 		file: options.dataFile,
 		sync: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
+		files: options.storeFiles,
 	});
 	await store.open();
 
@@ -73,6 +79,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	});
 	const client = new DeliveryHttpClient({ guard });
 	const worker = new DeliveryWorker({ store, client, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const events = new EventService(store, worker);
 	const context: DispatcherContext = {
 		store,
 		guard,
@@ -80,7 +87,10 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		worker,
 		webhooks: new WebhookService(store, guard, worker),
 		profiles: new ProfileService(store),
-		events: new EventService(store, worker),
+		events,
+		sources: new SourceService(store),
+		sourceIngest: new SourceIngestService(store, events),
+		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
 	};
 	worker.start();

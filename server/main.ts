@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 		dispatcher.close().then(
 			() => process.exit(0),
 			(error: unknown) => {
-				console.error(error);
+				console.error(`stop failed: ${(error as Error).message}`);
 				process.exit(1);
 			},
 		);

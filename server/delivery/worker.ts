@@ -4,7 +4,9 @@
  * destination; lanes are served round-robin so one slow receiver cannot starve the others.
  * A disabled webhook's lane is parked (nothing lost) until the webhook is enabled again.
  */
+import { InvalidSecretError } from '../../core';
 import type { EventEnvelope } from '../../core/types';
+import { StorageError } from '../store/errors';
 import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
 import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
@@ -14,6 +16,9 @@ import { TimerQueue } from './timerQueue';
 
 /** A webhook whose attempts have all failed for this long is disabled. */
 export const FAILING_DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
+
+/** An attempt whose result could not be stored (a full disk) is sent again after this long. */
+const UNSTORED_ATTEMPT_RETRY_MS = 5000;
 
 export interface DeliveryWorkerOptions {
 	store: Store;
@@ -179,6 +184,10 @@ export class DeliveryWorker {
 			});
 		} catch (error) {
 			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message);
+			// A secret stored before its scheme's rule existed (a non-hex `mender` secret): say so.
+			if (error instanceof InvalidSecretError) {
+				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`);
+			}
 			throw error;
 		}
 		const result = await this.client.send(request, webhook.timeoutSeconds);
@@ -190,13 +199,20 @@ export class DeliveryWorker {
 		const status = outcome === 'succeeded' ? 'succeeded' : delay !== null ? 'pending' : 'failed';
 		const nextAttemptAt = delay !== null ? new Date(Date.now() + delay).toISOString() : null;
 
-		await this.store.recordAttempt({
-			deliveryId,
-			attempt: attemptRecord(startedAt, result),
-			status,
-			nextAttemptAt,
-			request: maskRequest(request),
-		});
+		try {
+			await this.store.recordAttempt({
+				deliveryId,
+				attempt: attemptRecord(startedAt, result),
+				status,
+				nextAttemptAt,
+				request: maskRequest(request),
+			});
+		} catch (error) {
+			if (!(error instanceof StorageError)) throw error;
+			// Not stored, so the delivery is still pending as it was: send it again (at-least-once).
+			if (this.running) this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + UNSTORED_ATTEMPT_RETRY_MS);
+			return;
+		}
 		if (delay !== null && this.running) {
 			this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + delay);
 		}

@@ -7,7 +7,7 @@ import type { EventIngestBody } from '../api/schemas/event';
 import type { DeliveryWorker } from '../delivery/worker';
 import { validationFailed } from '../http/errors';
 import { routeEvent } from '../routing/router';
-import type { DeliveryRecord, EventRecord, Store } from '../store/types';
+import type { DeliveryRecord, EventOrigin, EventRecord, Store } from '../store/types';
 
 export interface EventAnswer {
 	id: string;
@@ -30,19 +30,23 @@ export class EventService {
 		private readonly worker: DeliveryWorker,
 	) {}
 
-	async ingest(body: EventIngestBody): Promise<IngestResult> {
+	/**
+	 * The one way an event comes in: `POST /v1/events` and the ingest sources (`origin` set, the
+	 * vendor's body kept with the event) both call this.
+	 */
+	async ingest(body: EventIngestBody, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
 		const errors = validateEventData(body.type, body.data);
 		if (errors.length > 0) throw validationFailed(errors);
 
 		const id = body.id ?? newEventId();
-		// In-flight first: the store shows an event in memory before its commit is on disk, and a
-		// duplicate must not be answered before the original is durable.
+		// In-flight first: the store shows an event only once its commit is on disk, and a
+		// duplicate arriving meanwhile must wait for the original's answer, not be accepted twice.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
 		const known = this.store.getEvent(id);
 		if (known) return { status: 200, answer: answerOf(known) };
 
-		const accepting = this.accept(id, body);
+		const accepting = this.accept(id, body, options.origin);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -51,7 +55,7 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, body: EventIngestBody): Promise<IngestResult> {
+	private async accept(id: string, body: EventIngestBody, origin: EventOrigin | undefined): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
 		const envelope = {
 			id,
@@ -79,6 +83,7 @@ export class EventService {
 			...envelope,
 			receivedAt,
 			deliveries: deliveries.map(({ id: deliveryId, webhookId, profileId }) => ({ id: deliveryId, webhookId, profileId })),
+			...(origin ? { origin } : {}),
 		};
 		await this.store.acceptEvent(event, deliveries);
 		this.worker.enqueue(deliveries);

@@ -131,6 +131,11 @@ describe('auto-disable', () => {
 		await store.putWebhook({ ...stored, failingSince: new Date(Date.now() - 3600 * 1000).toISOString() });
 		const event = await dispatcher.api.post('/v1/events', { type: 'device.deleted', data: sample('device.deleted') });
 		await dispatcher.api.waitForDelivery(event.body.deliveries[0].id);
+		// The webhook's health is written after the attempt, and shows once that write is durable.
+		const deadline = Date.now() + 5000;
+		while (store.getWebhook(hook.body.id)?.failingSince !== null && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
 		expect(store.getWebhook(hook.body.id)?.failingSince).toBeNull();
 	});
 });

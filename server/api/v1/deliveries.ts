@@ -29,7 +29,9 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 	router.get('/deliveries/:id', (request, response) => {
 		const delivery = store.getDelivery(request.params.id);
 		if (!delivery) throw notFound('delivery', request.params.id);
-		response.json({ ...listItem(delivery), request: delivery.request, attempts: delivery.attempts });
+		// An event from an ingest source shows what the MDM sent (its body, size-capped).
+		const origin = store.getEvent(delivery.eventId)?.origin;
+		response.json({ ...listItem(delivery), request: delivery.request, attempts: delivery.attempts, ...(origin ? { origin } : {}) });
 	});
 
 	router.post('/deliveries/:id/retry', async (request, response) => {

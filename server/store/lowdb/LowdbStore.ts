@@ -4,27 +4,32 @@
  *  - `<data>.journal.<generation>`: an append-only, group-committed log of every operation since;
  *  - `<data>.logs/<day>.jsonl`: the archive of finished deliveries and their events.
  * Every mutation goes through `apply`, both live and when a journal is replayed after a crash, so
- * the two cannot drift apart.
+ * the two cannot drift apart. Live, `apply` runs only once the operation's journal line is on
+ * disk: a write that fails leaves nothing in memory, so no answer can say "stored" untruly.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeliveryIndex } from '../deliveryIndex';
+import { StoreCorruptError, UnstorableRecordError } from '../errors';
 import type {
 	AttemptUpdate,
 	DeliveryFilter,
 	DeliveryPage,
 	DeliveryRecord,
 	DeliverySummary,
+	DeviceStatusRecord,
 	EventRecord,
 	ProfileRecord,
+	SourceRecord,
+	SourceStats,
 	Store,
 	StoreMeta,
 	WebhookRecord,
 } from '../types';
 import { Archive } from './archive';
+import { DIR_MODE, type StoreFiles, diskFiles } from './files';
 import { Journal } from './journal';
 import { JsonText, stringifyWithLast } from './jsonText';
-import { Snapshot, type SnapshotData } from './snapshot';
+import { Snapshot, type SnapshotData, emptySnapshot } from './snapshot';
 
 type Operation =
 	| { op: 'meta'; meta: StoreMeta }
@@ -34,7 +39,14 @@ type Operation =
 	| { op: 'profile-delete'; id: string }
 	| { op: 'event'; event: EventRecord; deliveries: DeliveryRecord[] }
 	| { op: 'attempt'; update: AttemptUpdate }
-	| { op: 'requeue'; ids: string[]; at: string };
+	| { op: 'requeue'; ids: string[]; at: string }
+	| { op: 'source'; record: SourceRecord }
+	| { op: 'source-delete'; id: string }
+	| { op: 'source-stats'; id: string; stats: SourceStats }
+	| { op: 'device-status'; key: string; record: DeviceStatusRecord };
+
+/** Operations whose loss in a crash costs little: written with the next ordinary write. */
+const DEFERRABLE: ReadonlySet<Operation['op']> = new Set(['attempt', 'source-stats', 'device-status']);
 
 export interface LowdbStoreOptions {
 	/** Path of the lowdb snapshot; the journal and the archive sit beside it. */
@@ -43,7 +55,13 @@ export interface LowdbStoreOptions {
 	compactAfterBytes?: number;
 	/** fdatasync each group commit (turn off only for throwaway tests). */
 	sync?: boolean;
+	/** The file layer (tests pass one that makes real writes fail). */
+	files?: StoreFiles;
 }
+
+/** Appended to every refusal to open: what the operator can do. */
+const REFUSAL_ADVICE =
+	'refusing to start over existing data: restore the file from a backup, or move the data folder away to start empty';
 
 const JOURNAL_FILE = /\.journal\.(\d+)$/;
 
@@ -51,6 +69,8 @@ export class LowdbStore implements Store {
 	private meta: StoreMeta = { apiKeyHash: null };
 	private readonly webhooks = new Map<string, WebhookRecord>();
 	private readonly profiles = new Map<string, ProfileRecord>();
+	private readonly sources = new Map<string, SourceRecord>();
+	private readonly deviceStatuses = new Map<string, DeviceStatusRecord>();
 	private readonly events = new Map<string, EventRecord>();
 	private readonly deliveries = new DeliveryIndex();
 	/** Finished since the last compaction: go to the archive at the next one. */
@@ -65,27 +85,71 @@ export class LowdbStore implements Store {
 	private journal: Journal | null = null;
 	private generation = 0;
 	private compacting: Promise<void> | null = null;
+	/** Set while a compaction switches journals: commits wait for it (one journal write at most). */
+	private switching: Promise<void> | null = null;
 	private readonly compactAfterBytes: number;
 	private readonly sync: boolean;
+	private readonly files: StoreFiles;
 
 	constructor(private readonly options: LowdbStoreOptions) {
 		this.sync = options.sync ?? true;
-		this.snapshot = new Snapshot(options.file, this.sync);
-		this.archive = new Archive(`${options.file}.logs`, this.sync);
+		this.files = options.files ?? diskFiles;
+		this.snapshot = new Snapshot(options.file, this.jsonText, this.sync, this.files);
+		this.archive = new Archive(`${options.file}.logs`, this.sync, this.files);
 		this.compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
 	}
 
+	/**
+	 * Loads the archive, the snapshot and the journals. Refuses (`StoreCorruptError`, naming the
+	 * file and the fault) to open a folder it cannot read whole, rather than start empty over it.
+	 */
 	async open(): Promise<void> {
+		try {
+			await this.load();
+		} catch (error) {
+			if (error instanceof StoreCorruptError) throw new StoreCorruptError(`${error.message}; ${REFUSAL_ADVICE}`);
+			throw error;
+		}
+	}
+
+	private async load(): Promise<void> {
 		// Secrets live in these files: a data folder the dispatcher creates is private to its user.
-		await fs.mkdir(path.dirname(this.options.file), { recursive: true, mode: 0o700 });
+		const dir = path.dirname(this.options.file);
+		await this.files.mkdir(dir);
+		const mode = await this.files.mode(dir);
+		if ((mode & 0o077) !== 0) {
+			console.error(
+				`warning: data folder ${dir} is open to group or others (mode ${mode.toString(8).padStart(3, '0')}); it holds webhook secrets: chmod ${DIR_MODE.toString(8)} it`,
+			);
+		}
+		await this.files.remove(this.snapshot.tempPath); // a compaction cut short before its rename
+
+		const generations = await this.journalGenerations();
+		let data = await this.snapshot.read();
+		if (!data) {
+			const archiveEmpty = await this.archive.isEmpty();
+			if (generations.length > 0 || !archiveEmpty) {
+				const found = [
+					...(generations.length > 0 ? [`${generations.length} journal file(s)`] : []),
+					...(archiveEmpty ? [] : [`a delivery log archive (${this.archive.dir})`]),
+				].join(' and ');
+				throw new StoreCorruptError(`snapshot ${this.options.file} is missing but ${found} exist beside it`);
+			}
+			// A fresh folder: the snapshot comes first, so a folder with journals but no snapshot
+			// can only mean a lost snapshot.
+			data = emptySnapshot();
+			await this.snapshot.write(data);
+		}
+
 		const archived = await this.archive.load();
 		for (const event of archived.events) this.events.set(event.id, event);
 		for (const delivery of archived.deliveries) this.deliveries.upsert(delivery);
 
-		const data = await this.snapshot.read();
 		this.meta = data.meta;
 		for (const webhook of data.webhooks) this.webhooks.set(webhook.id, webhook);
 		for (const profile of data.profiles) this.profiles.set(profile.id, profile);
+		for (const source of data.sources ?? []) this.sources.set(source.id, source);
+		for (const [key, record] of Object.entries(data.deviceStatuses ?? {})) this.deviceStatuses.set(key, record);
 		for (const event of data.events) {
 			this.events.set(event.id, event);
 			this.eventsOutsideArchive.add(event.id);
@@ -93,27 +157,35 @@ export class LowdbStore implements Store {
 		for (const delivery of data.deliveries) this.deliveries.upsert(delivery);
 
 		this.generation = data.journalGeneration;
-		for (const generation of await this.journalGenerations()) {
-			const journal = new Journal(this.journalPath(generation), this.sync);
+		for (const generation of generations) {
+			const journal = this.journalOf(generation);
 			if (generation < data.journalGeneration) {
 				await journal.remove(); // left over from a compaction cut short after its snapshot
 				continue;
 			}
-			for (const operation of await journal.readAll()) this.apply(operation as Operation);
+			// A torn tail is cut off here, so what is appended next starts on a line of its own.
+			for (const operation of await journal.recover()) this.apply(operation as Operation);
 			this.generation = Math.max(this.generation, generation);
 		}
 		this.deliveries.sortByCreation();
-		this.journal = new Journal(this.journalPath(this.generation), this.sync);
+		this.journal = this.journalOf(this.generation);
 		await this.journal.open();
 	}
 
 	async close(): Promise<void> {
-		if (!this.journal) return;
-		// A compaction already running captured older state: let it finish, then take a final one.
-		if (this.compacting) await this.compacting;
-		await this.compact();
-		await this.journal.close();
-		this.journal = null;
+		const journal = this.journal;
+		if (!journal) return;
+		try {
+			// A compaction already running captured older state: let it finish, then take a final one.
+			if (this.compacting) await this.compacting.catch(() => undefined);
+			await this.compact();
+		} catch (error) {
+			throw new Error(`the final compaction failed, nothing is lost (the journals are replayed at the next start): ${(error as Error).message}`, { cause: error });
+		} finally {
+			// Even when the compaction failed (a full disk) nothing is lost: the journals stay.
+			await this.journal?.close();
+			this.journal = null;
+		}
 	}
 
 	getMeta(): StoreMeta {
@@ -205,16 +277,51 @@ export class LowdbStore implements Store {
 		await this.archive.pruneBefore(before.slice(0, 10));
 	}
 
-	/** Applies in memory at once, resolves when durable; compacts when the journal grew large. */
+	listSources(): SourceRecord[] {
+		return [...this.sources.values()];
+	}
+
+	getSource(id: string): SourceRecord | undefined {
+		return this.sources.get(id);
+	}
+
+	putSource(record: SourceRecord): Promise<void> {
+		return this.commit({ op: 'source', record });
+	}
+
+	deleteSource(id: string): Promise<void> {
+		return this.commit({ op: 'source-delete', id });
+	}
+
+	recordSourceStats(id: string, stats: SourceStats): Promise<void> {
+		return this.commit({ op: 'source-stats', id, stats });
+	}
+
+	getDeviceStatus(key: string): DeviceStatusRecord | undefined {
+		return this.deviceStatuses.get(key);
+	}
+
+	putDeviceStatus(key: string, record: DeviceStatusRecord): Promise<void> {
+		return this.commit({ op: 'device-status', key, record });
+	}
+
+	/**
+	 * Writes the operation's journal line, then applies it in memory and resolves. A line that
+	 * cannot be serialised (`UnstorableRecordError`) or written (`StorageError`) rejects, and
+	 * memory is left as it was. Compacts when the journal grew large.
+	 */
 	private async commit(operation: Operation): Promise<void> {
+		const line = this.encode(operation);
+		while (this.switching) await this.switching;
 		if (!this.journal) throw new Error('store is not open');
-		this.apply(operation);
 		// An attempt's result lost in a crash only repeats that attempt (at-least-once), so it
 		// waits for the next event's write rather than paying a disk sync of its own.
-		await this.journal.appendLines([this.encode(operation)], operation.op === 'attempt');
+		await this.journal.appendLines([line], DEFERRABLE.has(operation.op));
+		// Lines are written and resolved in order, so operations are applied in journal order.
+		this.apply(operation);
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
 			void this.compact().catch((error: unknown) => {
-				console.error(`compaction failed: ${(error as Error).message}`);
+				console.error(`compaction failed (nothing is lost, the journals are kept): ${(error as Error).message}`);
 			});
 		}
 	}
@@ -224,6 +331,15 @@ export class LowdbStore implements Store {
 	 * for the archive (see JsonText). `JSON.parse` of the line gives the operation back.
 	 */
 	private encode(operation: Operation): string {
+		try {
+			return this.encodeLine(operation);
+		} catch (error) {
+			if (!(error instanceof RangeError)) throw error;
+			throw new UnstorableRecordError(`the ${operation.op} is nested too deeply to be stored (${error.message})`);
+		}
+	}
+
+	private encodeLine(operation: Operation): string {
 		switch (operation.op) {
 			case 'event':
 				return `{"op":"event","event":${this.jsonText.of(operation.event)},"deliveries":${JSON.stringify(operation.deliveries)}}`;
@@ -287,6 +403,20 @@ export class LowdbStore implements Store {
 					this.finishedSinceCompaction.delete(id);
 				}
 				return;
+			case 'source':
+				this.sources.set(operation.record.id, operation.record);
+				return;
+			case 'source-delete':
+				this.sources.delete(operation.id);
+				return;
+			case 'source-stats': {
+				const source = this.sources.get(operation.id);
+				if (source) this.sources.set(source.id, { ...source, stats: operation.stats });
+				return;
+			}
+			case 'device-status':
+				this.deviceStatuses.set(operation.key, operation.record);
+				return;
 		}
 	}
 
@@ -305,8 +435,19 @@ export class LowdbStore implements Store {
 	private async runCompaction(): Promise<void> {
 		const previous = this.journal;
 		if (!previous) return;
-		const next = new Journal(this.journalPath(this.generation + 1), this.sync);
+		const next = this.journalOf(this.generation + 1);
 		await next.open();
+
+		// New commits wait while the previous journal's writes finish (and are applied, or fail),
+		// so the state captured below holds exactly what that journal and the older ones hold.
+		let switched = () => {};
+		this.switching = new Promise<void>((resolve) => (switched = resolve));
+		try {
+			await previous.drain();
+		} finally {
+			this.switching = null;
+			switched();
+		}
 
 		// Synchronous from here to the capture: the captured state and the journal boundary agree.
 		this.generation += 1;
@@ -338,16 +479,34 @@ export class LowdbStore implements Store {
 			profiles: [...this.profiles.values()],
 			events: hotEvents,
 			deliveries: pending,
+			sources: [...this.sources.values()],
+			deviceStatuses: Object.fromEntries(this.deviceStatuses),
 		};
 		this.finishedSinceCompaction.clear();
 		for (const event of archivedEvents) this.eventsOutsideArchive.delete(event.id);
 		for (const id of hotEventIds) this.eventsOutsideArchive.add(id);
 
-		const archiveText = await Archive.serializeInSlices(archivedEvents, finishedDeliveries, this.jsonText);
-		await this.archive.append(archiveText, new Date().toISOString().slice(0, 10));
-		await previous.drain();
-		await this.snapshot.write(data);
-		await previous.remove();
+		try {
+			const archiveText = await Archive.serializeInSlices(archivedEvents, finishedDeliveries, this.jsonText);
+			await this.archive.append(archiveText, new Date().toISOString().slice(0, 10));
+			await this.snapshot.write(data);
+		} catch (error) {
+			// Nothing is lost: the journals since the last snapshot stay and are replayed at the
+			// next start. The next compaction archives these records again (a later line wins).
+			for (const delivery of finishedDeliveries) this.finishedSinceCompaction.add(delivery.id);
+			for (const event of archivedEvents) this.eventsOutsideArchive.add(event.id);
+			await previous.close();
+			throw error;
+		}
+		await previous.close();
+		// Every journal older than this snapshot, also one a failed compaction left behind.
+		for (const generation of await this.journalGenerations()) {
+			if (generation < data.journalGeneration) await this.files.remove(this.journalPath(generation));
+		}
+	}
+
+	private journalOf(generation: number): Journal {
+		return new Journal(this.journalPath(generation), this.sync, this.files);
 	}
 
 	private journalPath(generation: number): string {
@@ -357,7 +516,7 @@ export class LowdbStore implements Store {
 	private async journalGenerations(): Promise<number[]> {
 		const dir = path.dirname(this.options.file);
 		const prefix = path.basename(this.options.file);
-		const names = await fs.readdir(dir);
+		const names = await this.files.list(dir);
 		return names
 			.filter((name) => name.startsWith(prefix))
 			.map((name) => JOURNAL_FILE.exec(name)?.[1])

@@ -2,20 +2,30 @@
  * The delivery log archive: finished deliveries and their events, appended as JSON lines to one
  * file per day. Appends never rewrite what is there, so their cost does not grow with the log;
  * retention deletes whole day files.
+ *
+ * An append that fails part-way is cut back off, and a torn last line left by a crash is cut off
+ * when the archive is loaded, so the next append never glues onto a fragment. (The records of an
+ * append that did not complete are still in the journal, which is kept until a compaction
+ * completes.)
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { storageError } from '../errors';
 import type { DeliveryRecord, EventRecord } from '../types';
-import { type JsonText, stringifyWithLast } from './jsonText';
+import { type StoreFiles, cutFile, diskFiles, writeFully } from './files';
+import { type JsonText, stringifyAtAnyDepth, stringifyWithLast } from './jsonText';
 
 type ArchiveLine = { k: 'e'; r: EventRecord } | { k: 'd'; r: DeliveryRecord };
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
 export class Archive {
+	/** Day files a failed append could not be cut back on, and the length to cut them to first. */
+	private readonly torn = new Map<string, number>();
+
 	constructor(
 		readonly dir: string,
 		private readonly sync: boolean = true,
+		private readonly files: StoreFiles = diskFiles,
 	) {}
 
 	/** Serialises now (records keep changing in memory), so the caller can write later. */
@@ -47,14 +57,14 @@ export class Archive {
 			await new Promise<void>((resolve) => setImmediate(resolve));
 		};
 		for (const r of events) {
-			lines.push(cached ? `{"k":"e","r":${cached.take(r)}}` : JSON.stringify({ k: 'e', r } satisfies ArchiveLine));
+			lines.push(cached ? `{"k":"e","r":${cached.take(r)}}` : stringifyAtAnyDepth({ k: 'e', r } satisfies ArchiveLine));
 			if (++done % slice === 0) await flush();
 		}
 		for (const r of deliveries) {
 			lines.push(
 				cached && r.request !== null
 					? `{"k":"d","r":${stringifyWithLast(r as unknown as Record<string, unknown>, 'request', cached.take(r.request))}}`
-					: JSON.stringify({ k: 'd', r } satisfies ArchiveLine),
+					: stringifyAtAnyDepth({ k: 'd', r } satisfies ArchiveLine),
 			);
 			if (++done % slice === 0) await flush();
 		}
@@ -62,31 +72,61 @@ export class Archive {
 		return parts.join('');
 	}
 
+	/** Appends whole lines, or nothing: a failed append is cut back off (`StorageError`). */
 	async append(serialized: string, day: string): Promise<void> {
 		if (serialized.length === 0) return;
-		await fs.mkdir(this.dir, { recursive: true });
-		const handle = await fs.open(path.join(this.dir, `${day}.jsonl`), 'a');
+		const name = path.join(this.dir, `${day}.jsonl`);
 		try {
-			await handle.write(serialized);
-			if (this.sync) await handle.datasync();
-		} finally {
-			await handle.close();
+			await this.files.mkdir(this.dir);
+			const file = await this.files.open(name, 'a');
+			try {
+				const cutTo = this.torn.get(name);
+				if (cutTo !== undefined) {
+					await file.truncate(cutTo);
+					this.torn.delete(name);
+				}
+				const before = await file.size();
+				try {
+					await writeFully(file, Buffer.from(serialized));
+					if (this.sync) await file.datasync();
+					if (this.sync && before === 0) await this.files.syncDir(this.dir); // a new day file
+				} catch (error) {
+					// If the cut fails too, the next append cuts first (and load() does at start).
+					await file.truncate(before).catch(() => this.torn.set(name, before));
+					throw error;
+				}
+			} finally {
+				await file.close();
+			}
+		} catch (error) {
+			throw storageError(`appending to archive ${name}`, error);
 		}
 	}
 
-	/** Every record still archived, oldest file first; a later line for the same id wins. */
+	/**
+	 * Every record still archived, oldest file first; a later line for the same id wins. A torn
+	 * last line is cut off; a line that cannot be read elsewhere is skipped with a warning (the
+	 * archive holds only finished deliveries: history, never what is still to be sent).
+	 */
 	async load(): Promise<{ events: EventRecord[]; deliveries: DeliveryRecord[] }> {
 		const events: EventRecord[] = [];
 		const deliveries: DeliveryRecord[] = [];
 		for (const day of await this.days()) {
-			const text = await fs.readFile(path.join(this.dir, `${day}.jsonl`), 'utf8');
-			for (const line of text.split('\n')) {
+			const name = path.join(this.dir, `${day}.jsonl`);
+			const bytes = await this.files.read(name);
+			if (bytes === null) continue;
+			const end = bytes.lastIndexOf(0x0a) + 1;
+			if (end < bytes.length) await cutFile(this.files, name, end);
+			const lines = bytes.toString('utf8', 0, end).split('\n');
+			for (let index = 0; index < lines.length; index++) {
+				const line = lines[index];
 				if (line.length === 0) continue;
 				let parsed: ArchiveLine;
 				try {
 					parsed = JSON.parse(line) as ArchiveLine;
 				} catch {
-					continue; // a torn line from a crash mid-append; its records are still in the journal
+					console.error(`archive ${name}: line ${index + 1} is not valid JSON; skipped`);
+					continue;
 				}
 				if (parsed.k === 'e') events.push(parsed.r);
 				else deliveries.push(parsed.r);
@@ -95,21 +135,20 @@ export class Archive {
 		return { events, deliveries };
 	}
 
+	/** Whether any day file exists. */
+	async isEmpty(): Promise<boolean> {
+		return (await this.days()).length === 0;
+	}
+
 	/** Deletes day files strictly older than `day` (YYYY-MM-DD). */
 	async pruneBefore(day: string): Promise<void> {
 		for (const fileDay of await this.days()) {
-			if (fileDay < day) await fs.rm(path.join(this.dir, `${fileDay}.jsonl`), { force: true });
+			if (fileDay < day) await this.files.remove(path.join(this.dir, `${fileDay}.jsonl`));
 		}
 	}
 
 	private async days(): Promise<string[]> {
-		let names: string[];
-		try {
-			names = await fs.readdir(this.dir);
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-			throw error;
-		}
+		const names = await this.files.list(this.dir);
 		return names
 			.map((name) => DAY_FILE.exec(name)?.[1])
 			.filter((day): day is string => day !== undefined)
