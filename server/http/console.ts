@@ -1,6 +1,6 @@
 /**
  * Serves the web console (`server/console/`, built by `npm run build:console` into
- * `dist/console/`): the page shell for `/` and every console route, its hashed assets under
+ * `server/dist/console/`): the page shell for `/` and every console route, its hashed assets under
  * `/assets/`. Console routes need a session: without one the server answers with a redirect to
  * `/sign-in` and the shell is the sign-in form; the data only ever comes from `/v1`, which refuses
  * a request without the key or a session.
@@ -36,9 +36,12 @@ export const SIGN_IN_PATH = '/sign-in';
  */
 const CONSOLE_SECTIONS = new Set(['sign-in', 'webhooks', 'profiles', 'deliveries', 'catalog']);
 
-/** `dist/console` seen from the compiled server (`dist/server/http`) or from the sources (`server/http`). */
+/**
+ * `server/dist/console` (written by `npm run build:console`) seen from the compiled server
+ * (`server/dist/server/http`) or from the sources (`server/http`, under vitest).
+ */
 export function findConsoleDirectory(): string {
-	const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../../dist/console')];
+	const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../dist/console')];
 	return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? (candidates[1] as string);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The built dispatcher (`dist/server/main.js`, built by `npm test`) as a real child process on a
+ * The built dispatcher (`server/dist/server/main.js`, built by `npm test`) as a real child process on a
  * data folder, for tests that kill it (`SIGKILL`), stop it (`SIGTERM`) or expect it to refuse to
  * start; plus what a receiver got, by event id.
  */
@@ -11,7 +11,7 @@ import { afterAll } from 'vitest';
 import { ApiClient, TEST_API_KEY } from './dispatcher';
 import type { Receiver } from './receiver';
 
-export const MAIN = path.resolve(__dirname, '../../dist/server/main.js');
+export const MAIN = path.resolve(__dirname, '../../server/dist/server/main.js');
 
 const children: ChildProcess[] = [];
 afterAll(() => {
