@@ -10,12 +10,19 @@ async function main(): Promise<void> {
 	const settings = settingsFromEnv();
 	const dispatcher = await startDispatcher(settings);
 	const log = dispatcher.context.log;
+	// Start itself is logged by startDispatcher (url, version, data file); here, where the key came from.
+	const keySource = dispatcher.generatedApiKey
+		? 'generated now, printed below once; only its hash is stored in the data file'
+		: settings.apiKey
+			? 'from DISPATCHER_API_KEY (its hash is stored in the data file)'
+			: 'the one printed on the first start with this data file (only its hash is stored); set DISPATCHER_API_KEY to replace it';
+	log.info({ event: 'dispatcher.api_key', source: dispatcher.generatedApiKey ? 'generated' : settings.apiKey ? 'env' : 'stored' }, `API key: ${keySource}`);
 	if (dispatcher.generatedApiKey) {
+		// Not a log line: the operator must copy it, and it is shown this once.
 		console.log('');
-		console.log('Generated admin API key (shown once, only its hash is stored):');
 		console.log(`  ${dispatcher.generatedApiKey}`);
-		console.log('Set DISPATCHER_API_KEY to choose your own.');
 		console.log('');
+		console.log('Set DISPATCHER_API_KEY to choose your own.');
 	}
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../../dist/core/index.js');
+const core = require('../../server/dist/core/index.js');
 
 /** Runs `fn` (sync or async) in batches for ~`ms`; returns ops/s. */
 async function timed(fn, ms, isAsync) {

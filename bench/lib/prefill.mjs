@@ -8,8 +8,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../../dist/core/index.js');
-const { Archive } = require('../../dist/server/store/lowdb/archive.js');
+const core = require('../../server/dist/core/index.js');
+const { Archive } = require('../../server/dist/server/store/lowdb/archive.js');
 
 /**
  * @param {string} dataFile the dispatcher's DISPATCHER_DATA

@@ -250,7 +250,7 @@ ${targets.map((x) => `- ${x.met === null ? '–' : x.met ? '✅' : '❌'} ${x.na
   \`BENCH_N8N_EVENTS\`, \`BENCH_WARMUP\`, \`BENCH_MICRO_MS\`; see the head of \`bench/run.mjs\`); a quick run is
   \`BENCH_EVENTS=2000 BENCH_LOG=10000 BENCH_N8N_EVENTS=200 npm run bench\`. Benchmarks are not part of \`npm test\`.
 - **Processes**: the system under test runs in a process of its own, started like \`npm start\` does
-  (\`node dist/server/main.js\`, fdatasync on, \`DISPATCHER_ALLOW_HTTP=true\`, \`DISPATCHER_ALLOWED_CIDRS=127.0.0.0/8\`);
+  (\`node server/dist/server/main.js\`, fdatasync on, \`DISPATCHER_ALLOW_HTTP=true\`, \`DISPATCHER_ALLOWED_CIDRS=127.0.0.0/8\`);
   the three loopback receivers run in a second process and answer \`200 ok\` at once; the clients run in the
   bench process. The machine has ${results.meta.cpu.split('×')[1]?.trim() ?? '?'} cores for all of them.
 - **Events**: the catalog's samples, every type in turn (${fmt(c.events)} per run), each posted with its own \`id\`.
