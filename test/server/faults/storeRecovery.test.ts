@@ -100,7 +100,7 @@ describe('store recovery from file faults', () => {
 		expect(archived.map((line) => JSON.parse(line).r.id)).toEqual(['evt_1', 'evt_2', 'msg_evt_1', 'msg_evt_2']);
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(reopened.summarizeDeliveries({})).toEqual({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(reopened.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
 		await reopened.close();
 	});
 
@@ -126,7 +126,7 @@ describe('store recovery from file faults', () => {
 
 		const third = new LowdbStore({ file });
 		await third.open();
-		expect(third.summarizeDeliveries({})).toEqual({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(third.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
 		await third.close();
 	});
 });
