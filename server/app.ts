@@ -8,7 +8,6 @@ import { webhooksRouter } from './api/v1/webhooks';
 import type { DispatcherContext } from './context';
 import { requireApiKey } from './http/auth';
 import { ApiError, errorHandler } from './http/errors';
-import { eventIngestFastPath } from './http/eventIngest';
 import { buildOpenApiDocument } from './openapi';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,9 +17,6 @@ export function createApp(context: DispatcherContext): Express {
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	app.set('query parser', 'simple');
-	// The plain case of POST /v1/events first; what it declines goes on to the routes below.
-	app.use(eventIngestFastPath(context, MAX_BODY_BYTES));
-
 	app.get('/healthz', (_request, response) => {
 		response.json({ status: 'ok' });
 	});

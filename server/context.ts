@@ -2,19 +2,21 @@
 import type { AddressGuard } from './delivery/addressGuard';
 import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
+import type { DeliveryService } from './services/deliveryService';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
 import type { WebhookService } from './services/webhookService';
-import type { Store } from './store/types';
+import type { StoreBackend } from './store/ports/backend';
 
 export interface DispatcherContext {
-	store: Store;
+	backend: StoreBackend;
 	guard: AddressGuard;
 	client: DeliveryHttpClient;
 	worker: DeliveryWorker;
 	webhooks: WebhookService;
 	profiles: ProfileService;
 	events: EventService;
-	/** sha256 of the admin API key. */
+	deliveries: DeliveryService;
+	/** sha256 of the admin API key (kept current when another instance changes it). */
 	apiKeyHash: () => string;
 }

@@ -1,6 +1,6 @@
 /**
- * Starting and stopping a dispatcher: store, worker, HTTP server, retention. `main.ts` calls this
- * with settings from the environment; tests and the node pack's tests call it directly.
+ * Starting and stopping a dispatcher: backend, worker, HTTP server, retention. `main.ts` calls
+ * this with settings from the environment; tests and the node pack's tests call it directly.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -13,12 +13,14 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
+import { DeliveryService } from './services/deliveryService';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { WebhookService } from './services/webhookService';
-import { LowdbStore } from './store/lowdb/LowdbStore';
+import { openBackend } from './store/openBackend';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
+	/** The lowdb file (ignored with `databaseUrl`). */
 	dataFile: string;
 	/** When absent, the stored key stays; on a first start one is generated (see `generatedApiKey`). */
 	apiKey?: string | null;
@@ -42,28 +44,34 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
 	const { resolver: _resolver, compactAfterBytes: _compact, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
-	const store = new LowdbStore({
-		file: options.dataFile,
-		sync: settings.syncWrites,
+	const backend = await openBackend({
+		databaseUrl: settings.databaseUrl,
+		dataFile: options.dataFile,
+		syncWrites: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
 	});
-	await store.open();
+	const { config, log, queue } = backend;
 
 	let generatedApiKey: string | null = null;
-	const meta = store.getMeta();
+	const meta = await config.getMeta();
 	if (options.apiKey) {
 		const hash = hashApiKey(options.apiKey);
-		if (meta.apiKeyHash !== hash) await store.setMeta({ ...meta, apiKeyHash: hash });
+		if (meta.apiKeyHash !== hash) await config.setApiKeyHash(hash);
 	} else if (!meta.apiKeyHash) {
 		generatedApiKey = `mdk_${randomBytes(24).toString('base64url')}`;
-		await store.setMeta({ ...meta, apiKeyHash: hashApiKey(generatedApiKey) });
+		await config.setApiKeyHash(hashApiKey(generatedApiKey));
 	}
+	let apiKeyHash = (await config.getMeta()).apiKeyHash ?? '';
+	const stopWatchingKey = config.onChange((change) => {
+		if (change.kind !== 'meta') return;
+		void config.getMeta().then((current) => (apiKeyHash = current.apiKeyHash ?? ''));
+	});
 
 	// Compile every event type's validator now rather than on the first request of each type.
 	precompileEventValidators();
 
 	const retentionMs = settings.logRetentionDays * 24 * 60 * 60 * 1000;
-	const prune = () => store.prune(new Date(Date.now() - retentionMs).toISOString());
+	const prune = () => log.prune(new Date(Date.now() - retentionMs).toISOString());
 	await prune();
 
 	const guard = new AddressGuard({
@@ -72,16 +80,24 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		resolver: options.resolver,
 	});
 	const client = new DeliveryHttpClient({ guard });
-	const worker = new DeliveryWorker({ store, client, retryScheduleSeconds: settings.retryScheduleSeconds });
+	const worker = new DeliveryWorker({
+		config,
+		queue,
+		rateLimiter: backend.rateLimiter,
+		client,
+		retryScheduleSeconds: settings.retryScheduleSeconds,
+		leaseMs: settings.leaseSeconds * 1000,
+	});
 	const context: DispatcherContext = {
-		store,
+		backend,
 		guard,
 		client,
 		worker,
-		webhooks: new WebhookService(store, guard, worker),
-		profiles: new ProfileService(store),
-		events: new EventService(store, worker),
-		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
+		webhooks: new WebhookService(config, guard, client),
+		profiles: new ProfileService(config),
+		events: new EventService(config, log, queue),
+		deliveries: new DeliveryService(log, queue),
+		apiKeyHash: () => apiKeyHash,
 	};
 	worker.start();
 
@@ -103,10 +119,11 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		context,
 		async close() {
 			clearInterval(pruneTimer);
+			stopWatchingKey();
 			await closeServer(server);
 			await worker.stop();
 			await client.close();
-			await store.close();
+			await backend.close();
 		},
 	};
 }

@@ -5,7 +5,8 @@ import { startDispatcher } from './index';
 async function main(): Promise<void> {
 	const settings = settingsFromEnv();
 	const dispatcher = await startDispatcher(settings);
-	console.log(`MDM webhook dispatcher listening on ${dispatcher.baseUrl} (data: ${settings.dataFile})`);
+	const store = settings.databaseUrl ? 'PostgreSQL' : settings.dataFile;
+	console.log(`MDM webhook dispatcher listening on ${dispatcher.baseUrl} (data: ${store})`);
 	if (dispatcher.generatedApiKey) {
 		console.log('');
 		console.log('Generated admin API key (shown once, only its hash is stored):');

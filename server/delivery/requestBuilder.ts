@@ -4,7 +4,7 @@
  */
 import { buildOutboundRequest, compileJsonata, maskHeaders, renderTemplate } from '../../core';
 import type { EventEnvelope, OutboundRequest } from '../../core/types';
-import type { ProfileRecord, SentRequest, SigningConfig, WebhookRecord } from '../store/types';
+import type { ProfileRecord, SentRequest, SigningConfig, WebhookRecord } from '../domain/records';
 
 /** The webhook fields that shape a request (a saved webhook or an unsaved test config). */
 export type WebhookShape = Pick<

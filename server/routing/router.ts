@@ -7,7 +7,7 @@
  */
 import { compileJsonata, evaluateCondition, matchesAnyEventPattern } from '../../core';
 import type { EventEnvelope } from '../../core/types';
-import type { ProfileRecord, WebhookRecord } from '../store/types';
+import type { ProfileRecord, WebhookRecord } from '../domain/records';
 
 export interface RouteTarget {
 	webhookId: string;

@@ -1,13 +1,17 @@
 /**
- * Event intake: validate, deduplicate by id, route, and answer only once the event and its
- * deliveries are durably stored; then hand the deliveries to the worker.
+ * Event intake, the one path of `POST /v1/events`: validate the data, deduplicate by id, route,
+ * and answer only once the event and its deliveries are durably queued. The queue wakes the
+ * workers itself; a repeated id gets the first answer, also when two dispatchers on one database
+ * receive it at once (the store's idempotency key decides).
  */
 import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
-import type { EventIngestBody } from '../api/schemas/event';
-import type { DeliveryWorker } from '../delivery/worker';
-import { validationFailed } from '../http/errors';
+import { InvalidError } from '../domain/errors';
+import type { EventInput } from '../domain/inputs';
+import type { DeliveryRecord, EventRecord } from '../domain/records';
 import { routeEvent } from '../routing/router';
-import type { DeliveryRecord, EventRecord, Store } from '../store/types';
+import type { ConfigStore } from '../store/ports/configStore';
+import type { DeliveryLog } from '../store/ports/deliveryLog';
+import type { DeliveryQueue } from '../store/ports/deliveryQueue';
 
 export interface EventAnswer {
 	id: string;
@@ -26,23 +30,25 @@ export class EventService {
 	private readonly inFlight = new Map<string, Promise<IngestResult>>();
 
 	constructor(
-		private readonly store: Store,
-		private readonly worker: DeliveryWorker,
+		private readonly config: ConfigStore,
+		private readonly log: DeliveryLog,
+		private readonly queue: DeliveryQueue,
 	) {}
 
-	async ingest(body: EventIngestBody): Promise<IngestResult> {
-		const errors = validateEventData(body.type, body.data);
-		if (errors.length > 0) throw validationFailed(errors);
+	async ingest(input: EventInput): Promise<IngestResult> {
+		const errors = validateEventData(input.type, input.data);
+		if (errors.length > 0) throw new InvalidError(errors);
 
-		const id = body.id ?? newEventId();
-		// In-flight first: the store shows an event in memory before its commit is on disk, and a
-		// duplicate must not be answered before the original is durable.
+		const id = input.id ?? newEventId();
+		// In-flight first: a duplicate must not be answered before the original is durable.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
-		const known = this.store.getEvent(id);
-		if (known) return { status: 200, answer: answerOf(known) };
+		if (input.id !== undefined) {
+			const known = await this.log.getEvent(id);
+			if (known) return { status: 200, answer: answerOf(known) };
+		}
 
-		const accepting = this.accept(id, body);
+		const accepting = this.accept(id, input);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -51,19 +57,20 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, body: EventIngestBody): Promise<IngestResult> {
+	private async accept(id: string, input: EventInput): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
 		const envelope = {
 			id,
-			type: body.type,
-			timestamp: body.timestamp ? normalizeTimestamp(body.timestamp) : receivedAt,
-			data: body.data,
+			type: input.type,
+			timestamp: input.timestamp ? normalizeTimestamp(input.timestamp) : receivedAt,
+			data: input.data,
 		};
-		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles());
+		const [webhooks, profiles] = await Promise.all([this.config.listWebhooks(), this.config.listProfiles()]);
+		const targets = await routeEvent(envelope, webhooks, profiles);
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
-			eventType: body.type,
+			eventType: input.type,
 			webhookId: target.webhookId,
 			profileId: target.profileId,
 			status: 'pending',
@@ -80,9 +87,8 @@ export class EventService {
 			receivedAt,
 			deliveries: deliveries.map(({ id: deliveryId, webhookId, profileId }) => ({ id: deliveryId, webhookId, profileId })),
 		};
-		await this.store.acceptEvent(event, deliveries);
-		this.worker.enqueue(deliveries);
-		return { status: 202, answer: answerOf(event) };
+		const outcome = await this.queue.accept(event, deliveries);
+		return { status: outcome.accepted ? 202 : 200, answer: answerOf(outcome.event) };
 	}
 }
 

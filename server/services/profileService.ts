@@ -1,61 +1,60 @@
 /**
  * Alert profiles: which events go to which webhooks, under which JSONata condition, with which
- * JSONata payload. JSONata that does not compile is refused with its position.
+ * JSONata payload. JSONata that does not compile is refused with its position; names are unique
+ * by the store's rule.
  */
 import { JsonataCompileError, compileJsonata, isValidEventPattern, newId } from '../../core';
 import type { FieldError } from '../../core/types';
-import type { ProfileCreateBody, ProfileUpdateBody } from '../api/schemas/profile';
-import { notFound, validationFailed } from '../http/errors';
-import type { ProfileRecord, Store } from '../store/types';
+import { InvalidError, NotFoundError } from '../domain/errors';
+import type { ProfileInput, ProfilePatch } from '../domain/inputs';
+import type { ProfileRecord } from '../domain/records';
+import type { ConfigStore, ProfileChanges } from '../store/ports/configStore';
 
 export class ProfileService {
-	constructor(private readonly store: Store) {}
+	constructor(private readonly config: ConfigStore) {}
 
-	get(id: string): ProfileRecord {
-		const profile = this.store.getProfile(id);
-		if (!profile) throw notFound('profile', id);
+	list(): Promise<ProfileRecord[]> {
+		return this.config.listProfiles();
+	}
+
+	async get(id: string): Promise<ProfileRecord> {
+		const profile = await this.config.getProfile(id);
+		if (!profile) throw new NotFoundError('profile', id);
 		return profile;
 	}
 
-	async create(body: ProfileCreateBody): Promise<ProfileRecord> {
+	async create(input: ProfileInput): Promise<ProfileRecord> {
 		const now = new Date().toISOString();
-		const record: ProfileRecord = { id: newId('prf'), ...body, createdAt: now, updatedAt: now };
-		this.check(record);
-		await this.store.putProfile(record);
+		const record: ProfileRecord = { id: newId('prf'), ...input, createdAt: now, updatedAt: now };
+		await this.check(record);
+		await this.config.createProfile(record);
 		return record;
 	}
 
-	async update(id: string, patch: ProfileUpdateBody): Promise<ProfileRecord> {
-		const current = this.get(id);
-		const next: ProfileRecord = { ...current, updatedAt: new Date().toISOString() };
+	async update(id: string, patch: ProfilePatch): Promise<ProfileRecord> {
+		const current = await this.get(id);
+		const changes: ProfileChanges = { updatedAt: new Date().toISOString() };
 		for (const [key, value] of Object.entries(patch)) {
-			if (value !== undefined) Object.assign(next, { [key]: value });
+			if (value !== undefined) Object.assign(changes, { [key]: value });
 		}
-		this.check(next);
-		await this.store.putProfile(next);
-		return next;
+		await this.check({ ...current, ...changes });
+		return this.config.updateProfile(id, changes);
 	}
 
 	async delete(id: string): Promise<void> {
-		this.get(id);
-		await this.store.deleteProfile(id);
+		await this.config.deleteProfile(id);
 	}
 
-	private check(record: ProfileRecord): void {
+	private async check(record: ProfileRecord): Promise<void> {
 		const errors: FieldError[] = [];
-		const lowerName = record.name.trim().toLowerCase();
-		const clash = this.store
-			.listProfiles()
-			.find((other) => other.id !== record.id && other.name.trim().toLowerCase() === lowerName);
-		if (clash) errors.push({ path: '/name', message: `name is already used by profile ${clash.id}` });
 		record.events.forEach((pattern, index) => {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});
-		record.webhookIds.forEach((webhookId, index) => {
-			if (!this.store.getWebhook(webhookId)) {
+		for (const [index, webhookId] of record.webhookIds.entries()) {
+			if (!(await this.config.getWebhook(webhookId))) {
 				errors.push({ path: `/webhookIds/${index}`, message: `webhook "${webhookId}" does not exist` });
 			}
-		});
+		}
 		for (const field of ['condition', 'payload'] as const) {
 			const source = record[field];
 			if (source === null || source.trim() === '') continue;
@@ -66,6 +65,6 @@ export class ProfileService {
 				errors.push({ path: `/${field}`, message: error.message });
 			}
 		}
-		if (errors.length > 0) throw validationFailed(errors);
+		if (errors.length > 0) throw new InvalidError(errors);
 	}
 }

@@ -1,7 +1,8 @@
 /**
- * Webhook configurations: the field rules JSON Schema cannot express (unique name, destination
- * guard, known event types, header rules, secret format), secrets generated and rotated, and the
- * masked view every answer shows.
+ * Webhook configurations: the field rules JSON Schema cannot express (destination guard, known
+ * event types, header rules, secret format; the name's uniqueness is the store's rule), secrets
+ * generated and rotated, validate & save, and the masked view every answer shows. Updates write
+ * only the fields a PATCH names, so they cannot undo what the worker recorded meanwhile.
  */
 import {
 	MASK,
@@ -13,13 +14,16 @@ import {
 	maskHeaders,
 	maskSecret,
 	newId,
+	sampleEnvelope,
 } from '../../core';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
-import type { WebhookCreateBody, WebhookUpdateBody } from '../api/schemas/webhook';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
-import type { DeliveryWorker } from '../delivery/worker';
-import { ApiError, notFound, validationFailed } from '../http/errors';
-import type { Store, WebhookRecord } from '../store/types';
+import type { DeliveryHttpClient } from '../delivery/httpClient';
+import { type TestSendResult, sendOnce } from '../delivery/testSender';
+import { InUseError, InvalidError, NotFoundError, TestSendFailedError } from '../domain/errors';
+import type { WebhookInput, WebhookPatch } from '../domain/inputs';
+import type { WebhookRecord } from '../domain/records';
+import type { ConfigStore, WebhookChanges } from '../store/ports/configStore';
 
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -32,14 +36,18 @@ export type WebhookView = Omit<WebhookRecord, 'signing' | 'failingSince'> & {
 
 export class WebhookService {
 	constructor(
-		private readonly store: Store,
+		private readonly config: ConfigStore,
 		private readonly guard: AddressGuard,
-		private readonly worker: DeliveryWorker,
+		private readonly client: DeliveryHttpClient,
 	) {}
 
-	get(id: string): WebhookRecord {
-		const webhook = this.store.getWebhook(id);
-		if (!webhook) throw notFound('webhook', id);
+	list(): Promise<WebhookRecord[]> {
+		return this.config.listWebhooks();
+	}
+
+	async get(id: string): Promise<WebhookRecord> {
+		const webhook = await this.config.getWebhook(id);
+		if (!webhook) throw new NotFoundError('webhook', id);
 		return webhook;
 	}
 
@@ -48,7 +56,7 @@ export class WebhookService {
 	 * is only tested (`POST /v1/webhooks/test`) may share its name: it is often an edit of a saved
 	 * webhook.
 	 */
-	async prepare(body: WebhookCreateBody, purpose: 'save' | 'test' = 'save'): Promise<WebhookRecord> {
+	async prepare(body: WebhookInput): Promise<WebhookRecord> {
 		const now = new Date().toISOString();
 		const scheme = body.signing.scheme;
 		const record: WebhookRecord = {
@@ -70,19 +78,32 @@ export class WebhookService {
 			createdAt: now,
 			updatedAt: now,
 		};
-		await this.check(record, undefined, purpose === 'save');
+		await this.check(record);
 		return record;
 	}
 
-	async create(record: WebhookRecord): Promise<WebhookRecord> {
-		await this.store.putWebhook(record);
+	/**
+	 * Creates a webhook. With `test`, a `webhook.test` payload must get a 2xx first, or nothing is
+	 * stored ("validate & save").
+	 */
+	async create(body: WebhookInput, options: { test?: boolean } = {}): Promise<WebhookRecord> {
+		const record = await this.prepare(body);
+		if (options.test) {
+			const test = await this.testSend(record);
+			if (!test.ok) throw new TestSendFailedError(test);
+		}
+		await this.config.createWebhook(record);
 		return record;
 	}
 
-	async update(id: string, patch: WebhookUpdateBody): Promise<WebhookRecord> {
-		const current = this.get(id);
-		const next: WebhookRecord = {
-			...current,
+	/** One `webhook.test` (or the sample of `type`) sent to a webhook or an unsaved config; not logged. */
+	testSend(webhook: WebhookRecord, type = 'webhook.test'): Promise<TestSendResult> {
+		return sendOnce(this.client, webhook, sampleEnvelope(type));
+	}
+
+	async update(id: string, patch: WebhookPatch): Promise<WebhookRecord> {
+		const current = await this.get(id);
+		const changes: WebhookChanges = {
 			...withoutUndefined({
 				name: patch.name,
 				description: patch.description,
@@ -95,12 +116,12 @@ export class WebhookService {
 			}),
 			updatedAt: new Date().toISOString(),
 		};
-		if (patch.auth) next.auth = keepMaskedAuth(patch.auth, current.auth);
-		if (patch.headers) next.headers = keepMaskedHeaders(patch.headers, current.headers);
+		if (patch.auth) changes.auth = keepMaskedAuth(patch.auth, current.auth);
+		if (patch.headers) changes.headers = keepMaskedHeaders(patch.headers, current.headers);
 		if (patch.signing) {
 			const scheme = patch.signing.scheme;
 			const secret = patch.signing.secret;
-			next.signing =
+			changes.signing =
 				scheme === 'none'
 					? { scheme, secret: '' }
 					: {
@@ -110,35 +131,29 @@ export class WebhookService {
 						};
 		}
 		if (patch.enabled !== undefined) {
-			next.enabled = patch.enabled;
-			next.disabledReason = patch.enabled ? null : 'manual';
-			if (patch.enabled) next.failingSince = null;
+			changes.enabled = patch.enabled;
+			changes.disabledReason = patch.enabled ? null : 'manual';
+			if (patch.enabled) changes.failingSince = null;
 		}
-		await this.check(next, current);
-		await this.store.putWebhook(next);
-		this.worker.webhookChanged(id);
-		return next;
+		// Checked as it would be stored; only `changes` are written (the store merges them into
+		// the record as it is then, which may have been disabled meanwhile).
+		await this.check({ ...current, ...changes }, current);
+		return this.config.updateWebhook(id, changes);
 	}
 
 	async delete(id: string): Promise<void> {
-		this.get(id);
-		const linking = this.store.listProfiles().filter((profile) => profile.webhookIds.includes(id));
-		if (linking.length > 0) {
-			throw new ApiError(409, 'webhook_in_use', 'alert profiles link this webhook; unlink them first', [], {
-				profiles: linking.map((profile) => ({ id: profile.id, name: profile.name })),
-			});
-		}
-		await this.store.deleteWebhook(id);
-		this.worker.webhookChanged(id);
+		await this.get(id);
+		const linking = (await this.config.listProfiles()).filter((profile) => profile.webhookIds.includes(id));
+		if (linking.length > 0) throw new InUseError(linking.map((profile) => ({ id: profile.id, name: profile.name })));
+		await this.config.deleteWebhook(id);
 	}
 
 	async rotateSecret(id: string, secret?: string): Promise<WebhookRecord> {
-		const current = this.get(id);
+		const current = await this.get(id);
 		if (current.signing.scheme === 'none') {
-			throw validationFailed([{ path: '/signing/scheme', message: 'webhook has no signing scheme to rotate' }]);
+			throw new InvalidError([{ path: '/signing/scheme', message: 'webhook has no signing scheme to rotate' }]);
 		}
-		const next: WebhookRecord = {
-			...current,
+		const changes: WebhookChanges = {
 			signing: {
 				scheme: current.signing.scheme,
 				secret: secret ?? generateSigningSecret(),
@@ -147,9 +162,8 @@ export class WebhookService {
 			},
 			updatedAt: new Date().toISOString(),
 		};
-		await this.check(next, current);
-		await this.store.putWebhook(next);
-		return next;
+		await this.check({ ...current, ...changes }, current);
+		return this.config.updateWebhook(id, changes);
 	}
 
 	/** Every answer but create and rotate: secrets masked. */
@@ -169,13 +183,8 @@ export class WebhookService {
 		};
 	}
 
-	private async check(record: WebhookRecord, current?: WebhookRecord, uniqueName = true): Promise<void> {
+	private async check(record: WebhookRecord, current?: WebhookRecord): Promise<void> {
 		const errors: FieldError[] = [];
-		const lowerName = record.name.trim().toLowerCase();
-		const clash = this.store
-			.listWebhooks()
-			.find((other) => other.id !== record.id && other.name.trim().toLowerCase() === lowerName);
-		if (clash && uniqueName) errors.push({ path: '/name', message: `name is already used by webhook ${clash.id}` });
 		record.events.forEach((pattern, index) => {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});
@@ -194,7 +203,7 @@ export class WebhookService {
 				errors.push({ path: '/url', message: error.message });
 			}
 		}
-		if (errors.length > 0) throw validationFailed(errors);
+		if (errors.length > 0) throw new InvalidError(errors);
 	}
 }
 

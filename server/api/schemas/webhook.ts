@@ -1,5 +1,6 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
 import type { JsonSchema } from '../../../core/types';
+import type { WebhookInput, WebhookPatch } from '../../domain/inputs';
 
 const auth: JsonSchema = {
 	type: 'object',
@@ -124,19 +125,7 @@ export const mockEventSchema: JsonSchema = {
 	properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
 };
 
-export interface WebhookCreateBody {
-	name: string;
-	description: string;
-	template: 'slack' | 'teams' | 'custom';
-	url: string;
-	method: 'POST' | 'PUT' | 'PATCH';
-	timeoutSeconds: number;
-	enabled: boolean;
-	auth: import('../../../core/types').DestinationAuth;
-	signing: { scheme: import('../../../core/types').SigningSchemeName; secret?: string };
-	headers: Record<string, string>;
-	events: string[];
-	rateLimitPerSecond?: number | null;
-}
+/** A create body once validated and defaulted: the service's input. */
+export type WebhookCreateBody = WebhookInput;
 
-export type WebhookUpdateBody = Partial<WebhookCreateBody>;
+export type WebhookUpdateBody = WebhookPatch;

@@ -1,36 +1,47 @@
 /**
- * The embedded default store. Everything lives in memory and is made durable in three files:
- *  - `<data>`: the lowdb snapshot (config + hot state), rewritten only at compaction;
+ * The embedded default backend's store: the config store, the delivery log and the delivery
+ * queue over one journal. Files next to `<data>`:
+ *  - `<data>`: the lowdb snapshot (config + hot state: pending deliveries and their events),
+ *    rewritten only at compaction;
  *  - `<data>.journal.<generation>`: an append-only, group-committed log of every operation since;
- *  - `<data>.logs/<day>.jsonl`: the archive of finished deliveries and their events.
+ *  - `<data>.logs/`: the archive of finished deliveries and their events, with a binary index
+ *    (see archive.ts). In memory the log is a compact index (logIndex.ts), not record objects.
  * Every mutation goes through `apply`, both live and when a journal is replayed after a crash, so
- * the two cannot drift apart.
+ * the two cannot drift apart. The queue (due order, leases) lives in memory: one process owns it.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DeliveryIndex } from '../deliveryIndex';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type {
 	AttemptUpdate,
 	DeliveryFilter,
 	DeliveryPage,
 	DeliveryRecord,
 	DeliverySummary,
+	DisabledReason,
 	EventRecord,
 	ProfileRecord,
-	Store,
 	StoreMeta,
 	WebhookRecord,
-} from '../types';
+} from '../../domain/records';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { ConfigChange, ConfigStore, ProfileChanges, WebhookChanges } from '../ports/configStore';
+import type { DeliveryLog } from '../ports/deliveryLog';
+import type { AcceptOutcome, ClaimedDelivery, DeliveryQueue } from '../ports/deliveryQueue';
 import { Archive } from './archive';
+import { DueHeap } from './dueHeap';
 import { Journal } from './journal';
 import { JsonText, stringifyWithLast } from './jsonText';
+import { DeliveryIndex, EventIndex, STATUS_CODES, SymbolTable } from './logIndex';
 import { Snapshot, type SnapshotData } from './snapshot';
 
 type Operation =
 	| { op: 'meta'; meta: StoreMeta }
 	| { op: 'webhook'; record: WebhookRecord }
-	| { op: 'webhook-delete'; id: string }
+	| { op: 'webhook-update'; id: string; changes: WebhookChanges }
+	| { op: 'webhook-delete'; id: string; at?: string }
 	| { op: 'profile'; record: ProfileRecord }
+	| { op: 'profile-update'; id: string; changes: ProfileChanges }
 	| { op: 'profile-delete'; id: string }
 	| { op: 'event'; event: EventRecord; deliveries: DeliveryRecord[] }
 	| { op: 'attempt'; update: AttemptUpdate }
@@ -46,17 +57,27 @@ export interface LowdbStoreOptions {
 }
 
 const JOURNAL_FILE = /\.journal\.(\d+)$/;
+const nameKey = (name: string) => name.trim().toLowerCase();
 
-export class LowdbStore implements Store {
+export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	private meta: StoreMeta = { apiKeyHash: null };
 	private readonly webhooks = new Map<string, WebhookRecord>();
 	private readonly profiles = new Map<string, ProfileRecord>();
-	private readonly events = new Map<string, EventRecord>();
-	private readonly deliveries = new DeliveryIndex();
+	private readonly webhookNames = new Map<string, string>();
+	private readonly profileNames = new Map<string, string>();
+	private readonly symbols = new SymbolTable();
+	private readonly deliveries = new DeliveryIndex(this.symbols);
+	private readonly events = new EventIndex();
 	/** Finished since the last compaction: go to the archive at the next one. */
 	private readonly finishedSinceCompaction = new Set<string>();
-	/** Events not in the archive yet (the snapshot or the journal holds them). */
-	private readonly eventsOutsideArchive = new Set<string>();
+
+	// The queue: due order, leases, and deliveries parked while their webhook is disabled.
+	private readonly due = new DueHeap();
+	private readonly dueAt = new Map<string, number>();
+	private readonly leases = new Map<string, string>();
+	private readonly parked = new Map<string, Set<string>>();
+	private readonly workListeners = new Set<() => void>();
+	private readonly configListeners = new Set<(change: ConfigChange) => void>();
 
 	/** JSON of events and requests the journal wrote, reused by the next compaction's archive. */
 	private readonly jsonText = new JsonText();
@@ -71,26 +92,21 @@ export class LowdbStore implements Store {
 	constructor(private readonly options: LowdbStoreOptions) {
 		this.sync = options.sync ?? true;
 		this.snapshot = new Snapshot(options.file, this.sync);
-		this.archive = new Archive(`${options.file}.logs`, this.sync);
+		this.archive = new Archive(`${options.file}.logs`, this.symbols, this.sync);
 		this.compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
 	}
 
 	async open(): Promise<void> {
 		// Secrets live in these files: a data folder the dispatcher creates is private to its user.
 		await fs.mkdir(path.dirname(this.options.file), { recursive: true, mode: 0o700 });
-		const archived = await this.archive.load();
-		for (const event of archived.events) this.events.set(event.id, event);
-		for (const delivery of archived.deliveries) this.deliveries.upsert(delivery);
+		await this.archive.load(this.deliveries, this.events);
 
 		const data = await this.snapshot.read();
 		this.meta = data.meta;
-		for (const webhook of data.webhooks) this.webhooks.set(webhook.id, webhook);
-		for (const profile of data.profiles) this.profiles.set(profile.id, profile);
-		for (const event of data.events) {
-			this.events.set(event.id, event);
-			this.eventsOutsideArchive.add(event.id);
-		}
-		for (const delivery of data.deliveries) this.deliveries.upsert(delivery);
+		for (const webhook of data.webhooks) this.putWebhookRecord(webhook);
+		for (const profile of data.profiles) this.putProfileRecord(profile);
+		for (const event of data.events) this.events.setHot(event, Date.parse(event.receivedAt));
+		for (const delivery of data.deliveries) this.deliveries.upsertHot(delivery);
 
 		this.generation = data.journalGeneration;
 		for (const generation of await this.journalGenerations()) {
@@ -99,10 +115,17 @@ export class LowdbStore implements Store {
 				await journal.remove(); // left over from a compaction cut short after its snapshot
 				continue;
 			}
-			for (const operation of await journal.readAll()) this.apply(operation as Operation);
+			for (const operation of (await journal.readAll()) as Operation[]) {
+				if (operation.op === 'requeue') await this.loadArchived(operation.ids);
+				this.apply(operation);
+			}
 			this.generation = Math.max(this.generation, generation);
 		}
-		this.deliveries.sortByCreation();
+		this.deliveries.sortByTime();
+		this.events.sortByTime();
+		for (const delivery of this.deliveries.hotRecords()) {
+			if (delivery.status === 'pending') this.enqueue(delivery.id, dueMs(delivery));
+		}
 		this.journal = new Journal(this.journalPath(this.generation), this.sync);
 		await this.journal.open();
 	}
@@ -114,95 +137,319 @@ export class LowdbStore implements Store {
 		await this.compact();
 		await this.journal.close();
 		this.journal = null;
+		await this.archive.close();
 	}
 
-	getMeta(): StoreMeta {
+	// ----------------------------------------------------------------------------------------
+	// config store
+	// ----------------------------------------------------------------------------------------
+
+	onChange(listener: (change: ConfigChange) => void): () => void {
+		this.configListeners.add(listener);
+		return () => this.configListeners.delete(listener);
+	}
+
+	async getMeta(): Promise<StoreMeta> {
 		return this.meta;
 	}
 
-	setMeta(meta: StoreMeta): Promise<void> {
-		return this.commit({ op: 'meta', meta });
+	async setApiKeyHash(hash: string): Promise<void> {
+		await this.commit({ op: 'meta', meta: { ...this.meta, apiKeyHash: hash } });
+		this.emit({ kind: 'meta', id: 'apiKeyHash' });
 	}
 
-	listWebhooks(): WebhookRecord[] {
+	async listWebhooks(): Promise<WebhookRecord[]> {
 		return [...this.webhooks.values()];
 	}
 
-	getWebhook(id: string): WebhookRecord | undefined {
+	async getWebhook(id: string): Promise<WebhookRecord | undefined> {
 		return this.webhooks.get(id);
 	}
 
-	putWebhook(record: WebhookRecord): Promise<void> {
-		return this.commit({ op: 'webhook', record });
+	async createWebhook(record: WebhookRecord): Promise<void> {
+		this.checkName(this.webhookNames, 'webhook', record.id, record.name);
+		await this.commit({ op: 'webhook', record });
+		this.emit({ kind: 'webhook', id: record.id });
 	}
 
-	deleteWebhook(id: string): Promise<void> {
-		return this.commit({ op: 'webhook-delete', id });
+	async updateWebhook(id: string, changes: WebhookChanges): Promise<WebhookRecord> {
+		if (!this.webhooks.has(id)) throw new NotFoundError('webhook', id);
+		if (changes.name !== undefined) this.checkName(this.webhookNames, 'webhook', id, changes.name);
+		await this.commit({ op: 'webhook-update', id, changes });
+		this.emit({ kind: 'webhook', id });
+		const stored = this.webhooks.get(id);
+		if (!stored) throw new NotFoundError('webhook', id);
+		return stored;
 	}
 
-	listProfiles(): ProfileRecord[] {
+	async deleteWebhook(id: string): Promise<void> {
+		if (!this.webhooks.has(id)) throw new NotFoundError('webhook', id);
+		await this.commit({ op: 'webhook-delete', id, at: new Date().toISOString() });
+		this.emit({ kind: 'webhook', id });
+	}
+
+	async disableWebhook(id: string, reason: DisabledReason, at: string): Promise<void> {
+		if (!this.webhooks.has(id)) return;
+		await this.commit({ op: 'webhook-update', id, changes: { enabled: false, disabledReason: reason, updatedAt: at } });
+		this.emit({ kind: 'webhook', id });
+	}
+
+	async markFailing(id: string, since: string): Promise<string | null> {
+		const current = this.webhooks.get(id);
+		if (!current) return null;
+		if (current.failingSince !== null) return current.failingSince;
+		await this.commit({ op: 'webhook-update', id, changes: { failingSince: since } });
+		return this.webhooks.get(id)?.failingSince ?? null;
+	}
+
+	async clearFailing(id: string): Promise<void> {
+		if (this.webhooks.get(id)?.failingSince == null) return;
+		await this.commit({ op: 'webhook-update', id, changes: { failingSince: null } });
+	}
+
+	async listProfiles(): Promise<ProfileRecord[]> {
 		return [...this.profiles.values()];
 	}
 
-	getProfile(id: string): ProfileRecord | undefined {
+	async getProfile(id: string): Promise<ProfileRecord | undefined> {
 		return this.profiles.get(id);
 	}
 
-	putProfile(record: ProfileRecord): Promise<void> {
-		return this.commit({ op: 'profile', record });
+	async createProfile(record: ProfileRecord): Promise<void> {
+		this.checkName(this.profileNames, 'profile', record.id, record.name);
+		await this.commit({ op: 'profile', record });
+		this.emit({ kind: 'profile', id: record.id });
 	}
 
-	deleteProfile(id: string): Promise<void> {
-		return this.commit({ op: 'profile-delete', id });
+	async updateProfile(id: string, changes: ProfileChanges): Promise<ProfileRecord> {
+		if (!this.profiles.has(id)) throw new NotFoundError('profile', id);
+		if (changes.name !== undefined) this.checkName(this.profileNames, 'profile', id, changes.name);
+		await this.commit({ op: 'profile-update', id, changes });
+		this.emit({ kind: 'profile', id });
+		const stored = this.profiles.get(id);
+		if (!stored) throw new NotFoundError('profile', id);
+		return stored;
 	}
 
-	getEvent(id: string): EventRecord | undefined {
-		return this.events.get(id);
+	async deleteProfile(id: string): Promise<void> {
+		if (!this.profiles.has(id)) throw new NotFoundError('profile', id);
+		await this.commit({ op: 'profile-delete', id });
+		this.emit({ kind: 'profile', id });
 	}
 
-	acceptEvent(event: EventRecord, deliveries: DeliveryRecord[]): Promise<void> {
-		return this.commit({ op: 'event', event, deliveries });
+	// ----------------------------------------------------------------------------------------
+	// delivery log
+	// ----------------------------------------------------------------------------------------
+
+	async getEvent(id: string): Promise<EventRecord | undefined> {
+		const slot = this.events.find(id);
+		if (slot < 0) return undefined;
+		const record = this.events.hotRecord(slot) ?? (await this.readArchived<EventRecord>(this.events.location(slot)));
+		return record?.id === id ? record : undefined;
 	}
 
-	getDelivery(id: string): DeliveryRecord | undefined {
-		return this.deliveries.get(id);
+	async getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+		const slot = this.deliveries.find(id);
+		if (slot < 0) return undefined;
+		const record = await this.deliveryAt(slot);
+		return record?.id === id ? record : undefined;
 	}
 
-	queryDeliveries(filter: DeliveryFilter, limit: number, cursor: string | null): DeliveryPage {
-		return this.deliveries.query(filter, limit, cursor);
+	async queryDeliveries(filter: DeliveryFilter, limit: number, cursor: string | null): Promise<DeliveryPage> {
+		if (filter.requestId !== undefined) {
+			const one = cursor === null ? await this.getDelivery(filter.requestId) : undefined;
+			return { data: one && matchesFilter(one, filter) ? [one] : [], nextCursor: null };
+		}
+		const start = cursor === null ? this.deliveries.size : Math.max(0, this.deliveries.find(decodeCursor(cursor)));
+		const slots = this.deliveries.scan(filter, start, limit);
+		const data = (await Promise.all(slots.slice(0, limit).map((slot) => this.deliveryAt(slot)))).filter(
+			(d): d is DeliveryRecord => d !== undefined,
+		);
+		return { data, nextCursor: slots.length > limit && data.length > 0 ? encodeCursor(data[data.length - 1].id) : null };
 	}
 
-	summarizeDeliveries(filter: DeliveryFilter): DeliverySummary {
+	async summarizeDeliveries(filter: DeliveryFilter): Promise<DeliverySummary> {
 		return this.deliveries.summarize(filter);
 	}
 
-	listPendingDeliveries(): DeliveryRecord[] {
-		return this.deliveries.pending();
+	async prune(before: string): Promise<void> {
+		const beforeMs = Date.parse(before);
+		this.deliveries.pruneFinishedBefore(beforeMs);
+		for (const id of this.finishedSinceCompaction) if (this.deliveries.find(id) < 0) this.finishedSinceCompaction.delete(id);
+		this.events.retain((slot) => {
+			if (this.events.time(slot) >= beforeMs) return true;
+			const hot = this.events.hotRecord(slot);
+			return hot !== undefined && hot.deliveries.some((ref) => this.deliveries.find(ref.id) >= 0);
+		});
+		await this.archive.pruneBefore(before.slice(0, 10));
 	}
 
-	recordAttempt(update: AttemptUpdate): Promise<void> {
-		return this.commit({ op: 'attempt', update });
+	// ----------------------------------------------------------------------------------------
+	// delivery queue
+	// ----------------------------------------------------------------------------------------
+
+	onWork(listener: () => void): () => void {
+		this.workListeners.add(listener);
+		return () => this.workListeners.delete(listener);
 	}
 
-	async requeueDeliveries(ids: string[], at: string): Promise<DeliveryRecord[]> {
+	async accept(event: EventRecord, deliveries: DeliveryRecord[]): Promise<AcceptOutcome> {
+		const known = await this.getEvent(event.id);
+		if (known) return { accepted: false, event: known };
+		await this.commit({ op: 'event', event, deliveries });
+		for (const delivery of deliveries) this.enqueue(delivery.id, dueMs(delivery));
+		if (deliveries.length > 0) this.wake();
+		return { accepted: true, event };
+	}
+
+	async claim(owner: string, limit: number): Promise<ClaimedDelivery[]> {
+		const now = Date.now();
+		const claimed: ClaimedDelivery[] = [];
+		while (claimed.length < limit) {
+			const top = this.due.peek();
+			if (!top || top.dueMs > now) break;
+			this.due.pop();
+			if (this.dueAt.get(top.id) !== top.dueMs) continue; // superseded entry
+			this.dueAt.delete(top.id);
+			const delivery = this.deliveries.hotRecord(this.deliveries.find(top.id));
+			if (!delivery || delivery.status !== 'pending' || this.leases.has(delivery.id)) continue;
+			const webhook = this.webhooks.get(delivery.webhookId);
+			if (!webhook) continue; // deleting a webhook fails its deliveries
+			if (!webhook.enabled) {
+				this.park(webhook.id, delivery.id);
+				continue;
+			}
+			const event = this.events.hotRecord(this.events.find(delivery.eventId));
+			if (!event) {
+				void this.failWithoutSending(delivery, 'event no longer stored');
+				continue;
+			}
+			this.leases.set(delivery.id, owner);
+			claimed.push({ delivery, event });
+		}
+		return claimed;
+	}
+
+	/** One process owns every lease here: nothing expires while it runs. */
+	async renew(): Promise<void> {}
+
+	async record(update: AttemptUpdate): Promise<void> {
+		this.leases.delete(update.deliveryId);
+		await this.commit({ op: 'attempt', update });
+		if (update.status === 'pending' && update.nextAttemptAt !== null) this.enqueue(update.deliveryId, Date.parse(update.nextAttemptAt));
+	}
+
+	async defer(id: string, at: string): Promise<void> {
+		this.leases.delete(id);
+		this.enqueue(id, Date.parse(at));
+	}
+
+	async release(owner: string): Promise<void> {
+		const now = Date.now();
+		for (const [id, holder] of this.leases) {
+			if (holder !== owner) continue;
+			this.leases.delete(id);
+			this.enqueue(id, now);
+		}
+	}
+
+	async requeue(ids: string[], at: string): Promise<DeliveryRecord[]> {
+		await this.loadArchived(ids);
 		const requeued = ids
-			.map((id) => this.deliveries.get(id))
+			.map((id) => this.deliveries.hotRecord(this.deliveries.find(id)))
 			.filter((d): d is DeliveryRecord => d !== undefined && d.status !== 'pending');
 		if (requeued.length === 0) return [];
 		await this.commit({ op: 'requeue', ids: requeued.map((d) => d.id), at });
+		for (const delivery of requeued) this.enqueue(delivery.id, Date.parse(at));
+		this.wake();
 		return requeued;
 	}
 
-	async prune(before: string): Promise<void> {
-		const removed = this.deliveries.removeFinishedBefore(before);
-		for (const delivery of removed) this.finishedSinceCompaction.delete(delivery.id);
-		for (const [id, event] of this.events) {
-			if (event.receivedAt >= before) continue;
-			if (event.deliveries.some((ref) => this.deliveries.get(ref.id))) continue;
-			this.events.delete(id);
-			this.eventsOutsideArchive.delete(id);
+	async nextDueAt(): Promise<number | null> {
+		for (;;) {
+			const top = this.due.peek();
+			if (!top) return null;
+			if (this.dueAt.get(top.id) === top.dueMs) return top.dueMs;
+			this.due.pop();
 		}
-		await this.archive.pruneBefore(before.slice(0, 10));
+	}
+
+	// ----------------------------------------------------------------------------------------
+	// inside
+	// ----------------------------------------------------------------------------------------
+
+	private enqueue(id: string, atMs: number): void {
+		this.dueAt.set(id, atMs);
+		this.due.push(id, atMs);
+	}
+
+	private park(webhookId: string, deliveryId: string): void {
+		let parked = this.parked.get(webhookId);
+		if (!parked) this.parked.set(webhookId, (parked = new Set()));
+		parked.add(deliveryId);
+	}
+
+	private wake(): void {
+		for (const listener of this.workListeners) listener();
+	}
+
+	private emit(change: ConfigChange): void {
+		for (const listener of this.configListeners) listener(change);
+	}
+
+	private checkName(names: Map<string, string>, kind: 'webhook' | 'profile', id: string, name: string): void {
+		const other = names.get(nameKey(name));
+		if (other !== undefined && other !== id) throw new ConflictError('/name', `name is already used by ${kind} ${other}`);
+	}
+
+	private putWebhookRecord(record: WebhookRecord): void {
+		const previous = this.webhooks.get(record.id);
+		if (previous) this.webhookNames.delete(nameKey(previous.name));
+		this.webhooks.set(record.id, record);
+		this.webhookNames.set(nameKey(record.name), record.id);
+	}
+
+	private putProfileRecord(record: ProfileRecord): void {
+		const previous = this.profiles.get(record.id);
+		if (previous) this.profileNames.delete(nameKey(previous.name));
+		this.profiles.set(record.id, record);
+		this.profileNames.set(nameKey(record.name), record.id);
+	}
+
+	private async deliveryAt(slot: number): Promise<DeliveryRecord | undefined> {
+		return this.deliveries.hotRecord(slot) ?? (await this.readArchived<DeliveryRecord>(this.deliveries.location(slot)));
+	}
+
+	private async readArchived<T>(location: { file: number; offset: number; length: number } | null): Promise<T | undefined> {
+		if (location === null) return undefined;
+		return (await this.archive.read(location.file, location.offset, location.length)).r as T;
+	}
+
+	/** Brings archived deliveries (and their events) into memory before a requeue changes them. */
+	private async loadArchived(ids: string[]): Promise<void> {
+		for (const id of ids) {
+			const slot = this.deliveries.find(id);
+			if (slot < 0 || this.deliveries.hotRecord(slot)) continue;
+			const delivery = await this.readArchived<DeliveryRecord>(this.deliveries.location(slot));
+			if (!delivery || delivery.id !== id || this.deliveries.hotRecord(slot)) continue;
+			this.deliveries.upsertHot(delivery);
+			const eventSlot = this.events.find(delivery.eventId);
+			if (eventSlot >= 0 && !this.events.hotRecord(eventSlot)) {
+				const event = await this.readArchived<EventRecord>(this.events.location(eventSlot));
+				if (event && event.id === delivery.eventId) this.events.setHot(event, Date.parse(event.receivedAt));
+			}
+		}
+	}
+
+	/** A delivery that cannot be sent at all fails at once, with an attempt saying why. */
+	private failWithoutSending(delivery: DeliveryRecord, error: string): Promise<void> {
+		return this.record({
+			deliveryId: delivery.id,
+			attempt: { at: new Date().toISOString(), statusCode: null, durationMs: 0, error, response: null },
+			status: 'failed',
+			nextAttemptAt: null,
+			request: delivery.request ?? { method: '', url: '', headers: {}, body: '' },
+		});
 	}
 
 	/** Applies in memory at once, resolves when durable; compacts when the journal grew large. */
@@ -243,30 +490,49 @@ export class LowdbStore implements Store {
 				this.meta = operation.meta;
 				return;
 			case 'webhook':
-				this.webhooks.set(operation.record.id, operation.record);
+				this.putWebhookRecord(operation.record);
 				return;
-			case 'webhook-delete':
+			case 'webhook-update': {
+				const current = this.webhooks.get(operation.id);
+				if (!current) return;
+				this.putWebhookRecord({ ...current, ...operation.changes });
+				if (operation.changes.enabled === true) this.unpark(operation.id);
+				return;
+			}
+			case 'webhook-delete': {
+				const current = this.webhooks.get(operation.id);
+				if (current) this.webhookNames.delete(nameKey(current.name));
 				this.webhooks.delete(operation.id);
+				this.parked.delete(operation.id);
+				this.failPendingOf(operation.id, operation.at ?? new Date().toISOString());
 				return;
+			}
 			case 'profile':
-				this.profiles.set(operation.record.id, operation.record);
+				this.putProfileRecord(operation.record);
 				return;
-			case 'profile-delete':
+			case 'profile-update': {
+				const current = this.profiles.get(operation.id);
+				if (current) this.putProfileRecord({ ...current, ...operation.changes });
+				return;
+			}
+			case 'profile-delete': {
+				const current = this.profiles.get(operation.id);
+				if (current) this.profileNames.delete(nameKey(current.name));
 				this.profiles.delete(operation.id);
 				return;
+			}
 			case 'event':
-				this.events.set(operation.event.id, operation.event);
-				this.eventsOutsideArchive.add(operation.event.id);
-				for (const delivery of operation.deliveries) this.deliveries.upsert(delivery);
+				this.events.setHot(operation.event, Date.parse(operation.event.receivedAt));
+				for (const delivery of operation.deliveries) this.deliveries.upsertHot(delivery);
 				return;
 			case 'attempt': {
 				// Records are replaced, never changed in place: a compaction serialises the ones it
 				// captured while later operations go on (see runCompaction).
 				const { update } = operation;
-				const delivery = this.deliveries.get(update.deliveryId);
-				if (!delivery) return;
+				const delivery = this.deliveries.hotRecord(this.deliveries.find(update.deliveryId));
+				if (!delivery || delivery.status !== 'pending') return;
 				const attempts = [...delivery.attempts, update.attempt];
-				this.deliveries.upsert({
+				this.deliveries.upsertHot({
 					...delivery,
 					attempts,
 					attemptCount: attempts.length,
@@ -281,13 +547,40 @@ export class LowdbStore implements Store {
 			}
 			case 'requeue':
 				for (const id of operation.ids) {
-					const delivery = this.deliveries.get(id);
-					if (!delivery) continue;
-					this.deliveries.upsert({ ...delivery, nextAttemptAt: operation.at, status: 'pending' });
+					const delivery = this.deliveries.hotRecord(this.deliveries.find(id));
+					if (!delivery || delivery.status === 'pending') continue;
+					this.deliveries.upsertHot({ ...delivery, nextAttemptAt: operation.at, status: 'pending' });
 					this.finishedSinceCompaction.delete(id);
 				}
 				return;
 		}
+	}
+
+	/** Deleting a webhook fails its pending deliveries (nothing could send them any more). */
+	private failPendingOf(webhookId: string, at: string): void {
+		const pending = [...this.deliveries.hotRecords()].filter((d) => d.webhookId === webhookId && d.status === 'pending');
+		for (const delivery of pending) {
+			const attempts = [...delivery.attempts, { at, statusCode: null, durationMs: 0, error: 'webhook deleted', response: null }];
+			this.deliveries.upsertHot({
+				...delivery,
+				attempts,
+				attemptCount: attempts.length,
+				lastAttemptAt: at,
+				responseCode: null,
+				nextAttemptAt: null,
+				status: 'failed',
+			});
+			this.finishedSinceCompaction.add(delivery.id);
+		}
+	}
+
+	private unpark(webhookId: string): void {
+		const parked = this.parked.get(webhookId);
+		if (!parked) return;
+		this.parked.delete(webhookId);
+		const now = Date.now();
+		for (const id of parked) this.enqueue(id, now);
+		this.wake();
 	}
 
 	/**
@@ -311,22 +604,22 @@ export class LowdbStore implements Store {
 		// Synchronous from here to the capture: the captured state and the journal boundary agree.
 		this.generation += 1;
 		this.journal = next;
-		const finishedDeliveries = [...this.finishedSinceCompaction]
-			.map((id) => this.deliveries.get(id))
-			.filter((d): d is DeliveryRecord => d !== undefined && d.status !== 'pending');
-		const pending = this.deliveries.pending();
+		const finished: DeliveryRecord[] = [];
+		const pending: DeliveryRecord[] = [];
+		const idle: number[] = [];
+		for (const delivery of this.deliveries.hotRecords()) {
+			if (delivery.status === 'pending') pending.push(delivery);
+			else if (this.finishedSinceCompaction.has(delivery.id)) finished.push(delivery);
+			else idle.push(this.deliveries.find(delivery.id));
+		}
+		// Loaded for a requeue that did not happen: their archived copy is current.
+		for (const slot of idle) if (this.deliveries.location(slot) !== null) this.deliveries.dropHot(slot);
 		const hotEventIds = new Set(pending.map((d) => d.eventId));
 		const archivedEvents: EventRecord[] = [];
 		const hotEvents: EventRecord[] = [];
-		for (const id of this.eventsOutsideArchive) {
-			const event = this.events.get(id);
-			if (!event) continue;
-			if (hotEventIds.has(id)) continue;
-			archivedEvents.push(event);
-		}
-		for (const id of hotEventIds) {
-			const event = this.events.get(id);
-			if (event) hotEvents.push(event);
+		for (const event of this.events.hotRecords()) {
+			if (hotEventIds.has(event.id)) hotEvents.push(event);
+			else archivedEvents.push(event);
 		}
 		// References, not copies: `apply` replaces records instead of changing them, so what is
 		// captured here stays as it is while the serialising below yields to new requests.
@@ -340,11 +633,25 @@ export class LowdbStore implements Store {
 			deliveries: pending,
 		};
 		this.finishedSinceCompaction.clear();
-		for (const event of archivedEvents) this.eventsOutsideArchive.delete(event.id);
-		for (const id of hotEventIds) this.eventsOutsideArchive.add(id);
 
-		const archiveText = await Archive.serializeInSlices(archivedEvents, finishedDeliveries, this.jsonText);
-		await this.archive.append(archiveText, new Date().toISOString().slice(0, 10));
+		const lines = await Archive.linesInSlices(archivedEvents, finished, this.jsonText);
+		const appended = await this.archive.append(lines, new Date().toISOString().slice(0, 10), this.deliveries);
+		for (const entry of appended) {
+			const location = { file: entry.file, offset: entry.offset, length: entry.length };
+			if (entry.kind === 'd') {
+				const slot = this.deliveries.find(entry.record.id);
+				// Changed meanwhile (re-queued): the newer record stays hot; its later line will win.
+				if (slot >= 0 && this.deliveries.hotRecord(slot) === entry.record) this.deliveries.setArchived(slot, location);
+			} else {
+				const slot = this.events.find(entry.record.id);
+				const event = entry.record as EventRecord;
+				const stillNeeded = event.deliveries.some((ref) => {
+					const d = this.deliveries.find(ref.id);
+					return d >= 0 && this.deliveries.statusOf(d) === STATUS_CODES.pending;
+				});
+				if (slot >= 0 && this.events.hotRecord(slot) === event && !stillNeeded) this.events.setArchived(slot, location);
+			}
+		}
 		await previous.drain();
 		await this.snapshot.write(data);
 		await previous.remove();
@@ -365,4 +672,20 @@ export class LowdbStore implements Store {
 			.map(Number)
 			.sort((a, b) => a - b);
 	}
+}
+
+function dueMs(delivery: DeliveryRecord): number {
+	return delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : Date.now();
+}
+
+/** The same filter as DeliveryIndex, on one record (the `requestId` lookup). */
+function matchesFilter(delivery: DeliveryRecord, filter: DeliveryFilter): boolean {
+	if (filter.webhookId !== undefined && delivery.webhookId !== filter.webhookId) return false;
+	if (filter.profileId !== undefined && delivery.profileId !== filter.profileId) return false;
+	if (filter.eventType !== undefined && delivery.eventType !== filter.eventType) return false;
+	if (filter.status !== undefined && delivery.status !== filter.status) return false;
+	if (filter.responseCode !== undefined && delivery.responseCode !== filter.responseCode) return false;
+	if (filter.from !== undefined && delivery.createdAt < filter.from) return false;
+	if (filter.to !== undefined && delivery.createdAt > filter.to) return false;
+	return true;
 }

@@ -1,24 +1,50 @@
 /**
- * The delivery log archive: finished deliveries and their events, appended as JSON lines to one
- * file per day. Appends never rewrite what is there, so their cost does not grow with the log;
- * retention deletes whole day files.
+ * The delivery log archive on disk: finished deliveries and their events, appended as JSON lines
+ * to one file per day (`<day>.jsonl`), and beside each a binary index (`<day>.idx`, 40 bytes a
+ * line: kind, status, response code, id hash, symbols, time, offset, length) from which the
+ * in-memory LogIndex is rebuilt at start without parsing the JSON. Symbols (webhook ids, profile
+ * ids, event types) are in `symbols.jsonl`. Appends never rewrite what is there, so their cost
+ * does not grow with the log; retention deletes whole day files.
+ *
+ * Crash safety: the JSON lines are written and synced first, then the symbols, then the index
+ * records. An index shorter than its day file (a crash between the two) is completed from the
+ * JSON lines at the next start; a torn index record or JSON line is dropped (its records are
+ * still in the journal, which is deleted only after the compaction that archived them).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { DeliveryRecord, EventRecord } from '../types';
+import type { DeliveryRecord, EventRecord } from '../../domain/records';
 import { type JsonText, stringifyWithLast } from './jsonText';
+import { type DeliveryIndex, type EventIndex, STATUS_CODES, type SymbolTable, idHash } from './logIndex';
 
-type ArchiveLine = { k: 'e'; r: EventRecord } | { k: 'd'; r: DeliveryRecord };
+export type ArchiveLine = { k: 'e'; r: EventRecord } | { k: 'd'; r: DeliveryRecord };
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const RECORD_BYTES = 40;
+const KIND_EVENT = 1;
+const KIND_DELIVERY = 2;
+
+/** Where an appended record now is. */
+export interface Appended {
+	kind: 'e' | 'd';
+	record: EventRecord | DeliveryRecord;
+	file: number;
+	offset: number;
+	length: number;
+}
 
 export class Archive {
+	/** Day of each file number (null once deleted). */
+	private readonly days: (string | null)[] = [];
+	private readonly handles = new Map<number, fs.FileHandle>();
+
 	constructor(
 		readonly dir: string,
+		private readonly symbols: SymbolTable,
 		private readonly sync: boolean = true,
 	) {}
 
-	/** Serialises now (records keep changing in memory), so the caller can write later. */
+	/** Serialises now (records keep changing in memory), one line per record. */
 	static serialize(events: EventRecord[], deliveries: DeliveryRecord[]): string {
 		const lines: string[] = [];
 		for (const r of events) lines.push(JSON.stringify({ k: 'e', r } satisfies ArchiveLine));
@@ -27,10 +53,9 @@ export class Archive {
 	}
 
 	/**
-	 * The same records as `serialize`, produced a slice of records at a time with a turn of the
-	 * event loop in between, so that a large compaction does not hold up requests. The records
-	 * must not change meanwhile (the store replaces records rather than changing them). Texts the
-	 * journal already produced (`cached`) are reused rather than serialised again.
+	 * The lines of `serialize`, produced a slice of records at a time with a turn of the event loop
+	 * in between, so that a large compaction does not hold up requests. Texts the journal already
+	 * produced (`cached`) are reused rather than serialised again.
 	 */
 	static async serializeInSlices(
 		events: EventRecord[],
@@ -38,71 +63,164 @@ export class Archive {
 		cached?: JsonText,
 		slice = 256,
 	): Promise<string> {
-		const parts: string[] = [];
-		const lines: string[] = [];
-		let done = 0;
-		const flush = async () => {
-			parts.push(lines.join('\n') + '\n');
-			lines.length = 0;
-			await new Promise<void>((resolve) => setImmediate(resolve));
-		};
-		for (const r of events) {
-			lines.push(cached ? `{"k":"e","r":${cached.take(r)}}` : JSON.stringify({ k: 'e', r } satisfies ArchiveLine));
-			if (++done % slice === 0) await flush();
-		}
-		for (const r of deliveries) {
-			lines.push(
-				cached && r.request !== null
-					? `{"k":"d","r":${stringifyWithLast(r as unknown as Record<string, unknown>, 'request', cached.take(r.request))}}`
-					: JSON.stringify({ k: 'd', r } satisfies ArchiveLine),
-			);
-			if (++done % slice === 0) await flush();
-		}
-		if (lines.length > 0) parts.push(lines.join('\n') + '\n');
-		return parts.join('');
+		return (await Archive.linesInSlices(events, deliveries, cached, slice)).map((l) => l.text + '\n').join('');
 	}
 
-	async append(serialized: string, day: string): Promise<void> {
-		if (serialized.length === 0) return;
-		await fs.mkdir(this.dir, { recursive: true });
-		const handle = await fs.open(path.join(this.dir, `${day}.jsonl`), 'a');
+	static async linesInSlices(
+		events: EventRecord[],
+		deliveries: DeliveryRecord[],
+		cached?: JsonText,
+		slice = 256,
+	): Promise<{ kind: 'e' | 'd'; record: EventRecord | DeliveryRecord; text: string }[]> {
+		const lines: { kind: 'e' | 'd'; record: EventRecord | DeliveryRecord; text: string }[] = [];
+		let done = 0;
+		const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+		for (const r of events) {
+			lines.push({ kind: 'e', record: r, text: cached ? `{"k":"e","r":${cached.take(r)}}` : JSON.stringify({ k: 'e', r }) });
+			if (++done % slice === 0) await pause();
+		}
+		for (const r of deliveries) {
+			const text =
+				cached && r.request !== null
+					? `{"k":"d","r":${stringifyWithLast(r as unknown as Record<string, unknown>, 'request', cached.take(r.request))}}`
+					: JSON.stringify({ k: 'd', r });
+			lines.push({ kind: 'd', record: r, text });
+			if (++done % slice === 0) await pause();
+		}
+		return lines;
+	}
+
+	/** Appends lines to `day`'s file and its index; returns where each record is. */
+	async append(
+		lines: { kind: 'e' | 'd'; record: EventRecord | DeliveryRecord; text: string }[],
+		day: string,
+		deliveries: DeliveryIndex,
+	): Promise<Appended[]> {
+		if (lines.length === 0) return [];
+		await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+		const file = this.fileNumber(day);
+		const jsonPath = path.join(this.dir, `${day}.jsonl`);
+		const appended: Appended[] = [];
+		const handle = await fs.open(jsonPath, 'a', 0o600);
 		try {
-			await handle.write(serialized);
+			let offset = (await handle.stat()).size;
+			const texts: string[] = [];
+			for (const line of lines) {
+				const text = line.text + '\n';
+				const length = Buffer.byteLength(text);
+				appended.push({ kind: line.kind, record: line.record, file, offset, length });
+				offset += length;
+				texts.push(text);
+			}
+			await handle.write(texts.join(''));
 			if (this.sync) await handle.datasync();
 		} finally {
 			await handle.close();
 		}
+		const index = Buffer.alloc(appended.length * RECORD_BYTES);
+		appended.forEach((entry, i) => encodeIndexRecord(index, i * RECORD_BYTES, entry, deliveries));
+		await this.persistSymbols();
+		await appendFile(path.join(this.dir, `${day}.idx`), index, this.sync);
+		return appended;
 	}
 
-	/** Every record still archived, oldest file first; a later line for the same id wins. */
-	async load(): Promise<{ events: EventRecord[]; deliveries: DeliveryRecord[] }> {
-		const events: EventRecord[] = [];
-		const deliveries: DeliveryRecord[] = [];
-		for (const day of await this.days()) {
-			const text = await fs.readFile(path.join(this.dir, `${day}.jsonl`), 'utf8');
-			for (const line of text.split('\n')) {
-				if (line.length === 0) continue;
-				let parsed: ArchiveLine;
-				try {
-					parsed = JSON.parse(line) as ArchiveLine;
-				} catch {
-					continue; // a torn line from a crash mid-append; its records are still in the journal
-				}
-				if (parsed.k === 'e') events.push(parsed.r);
-				else deliveries.push(parsed.r);
+	/** Reads every day's index into `deliveries` and `events`, oldest file first. */
+	async load(deliveries: DeliveryIndex, events: EventIndex): Promise<void> {
+		await this.loadSymbols();
+		for (const day of await this.listDays()) {
+			const file = this.fileNumber(day);
+			const jsonPath = path.join(this.dir, `${day}.jsonl`);
+			const idxPath = path.join(this.dir, `${day}.idx`);
+			let index = await readOrEmpty(idxPath);
+			const size = (await fs.stat(jsonPath)).size;
+			// The longest prefix of whole index records that point inside the day file.
+			let records = 0;
+			let covered = 0;
+			for (; records < Math.floor(index.length / RECORD_BYTES); records++) {
+				const at = records * RECORD_BYTES;
+				const end = index.readUInt32LE(at + 32) + index.readUInt32LE(at + 36);
+				if (end > size) break;
+				covered = Math.max(covered, end);
 			}
+			if (covered < size || records * RECORD_BYTES !== index.length) {
+				const tail = await this.indexTail(jsonPath, covered, size, file, deliveries);
+				index = Buffer.concat([index.subarray(0, records * RECORD_BYTES), tail]);
+				await this.persistSymbols();
+				await fs.writeFile(`${idxPath}.tmp`, index, { mode: 0o600 });
+				await fs.rename(`${idxPath}.tmp`, idxPath);
+			}
+			for (let at = 0; at < index.length; at += RECORD_BYTES) decodeIndexRecord(index, at, file, deliveries, events);
 		}
-		return { events, deliveries };
+	}
+
+	/** The record at a location (as given by the index). */
+	async read(file: number, offset: number, length: number): Promise<ArchiveLine> {
+		let handle = this.handles.get(file);
+		if (!handle) {
+			const day = this.days[file];
+			if (!day) throw new Error(`archive file ${file} is gone`);
+			handle = await fs.open(path.join(this.dir, `${day}.jsonl`), 'r');
+			this.handles.set(file, handle);
+		}
+		const buffer = Buffer.alloc(length);
+		await handle.read(buffer, 0, length, offset);
+		return JSON.parse(buffer.toString('utf8')) as ArchiveLine;
 	}
 
 	/** Deletes day files strictly older than `day` (YYYY-MM-DD). */
 	async pruneBefore(day: string): Promise<void> {
-		for (const fileDay of await this.days()) {
-			if (fileDay < day) await fs.rm(path.join(this.dir, `${fileDay}.jsonl`), { force: true });
+		for (let file = 0; file < this.days.length; file++) {
+			const fileDay = this.days[file];
+			if (fileDay === null || fileDay >= day) continue;
+			await this.handles.get(file)?.close();
+			this.handles.delete(file);
+			await fs.rm(path.join(this.dir, `${fileDay}.jsonl`), { force: true });
+			await fs.rm(path.join(this.dir, `${fileDay}.idx`), { force: true });
+			this.days[file] = null;
 		}
 	}
 
-	private async days(): Promise<string[]> {
+	async close(): Promise<void> {
+		for (const handle of this.handles.values()) await handle.close().catch(() => undefined);
+		this.handles.clear();
+	}
+
+	private fileNumber(day: string): number {
+		const known = this.days.indexOf(day);
+		if (known >= 0) return known;
+		this.days.push(day);
+		return this.days.length - 1;
+	}
+
+	/** Index records for the lines of a day file from `from` to `to` (bytes). */
+	private async indexTail(jsonPath: string, from: number, to: number, file: number, deliveries: DeliveryIndex): Promise<Buffer> {
+		if (to <= from) return Buffer.alloc(0);
+		const handle = await fs.open(jsonPath, 'r');
+		const bytes = Buffer.alloc(to - from);
+		try {
+			await handle.read(bytes, 0, bytes.length, from);
+		} finally {
+			await handle.close();
+		}
+		const records: Buffer[] = [];
+		let start = 0;
+		while (start < bytes.length) {
+			const end = bytes.indexOf(0x0a, start);
+			if (end < 0) break; // a torn last line: never acknowledged as archived
+			try {
+				const line = JSON.parse(bytes.toString('utf8', start, end)) as ArchiveLine;
+				const record = Buffer.alloc(RECORD_BYTES);
+				encodeIndexRecord(record, 0, { kind: line.k, record: line.r, file, offset: from + start, length: end + 1 - start }, deliveries);
+				records.push(record);
+			} catch {
+				// a damaged line is skipped
+			}
+			start = end + 1;
+		}
+		return Buffer.concat(records);
+	}
+
+	private async listDays(): Promise<string[]> {
 		let names: string[];
 		try {
 			names = await fs.readdir(this.dir);
@@ -114,5 +232,90 @@ export class Archive {
 			.map((name) => DAY_FILE.exec(name)?.[1])
 			.filter((day): day is string => day !== undefined)
 			.sort();
+	}
+
+	private async loadSymbols(): Promise<void> {
+		const text = (await readOrEmpty(path.join(this.dir, 'symbols.jsonl'))).toString('utf8');
+		for (const line of text.split('\n')) {
+			if (line.length === 0) continue;
+			try {
+				const { n, s } = JSON.parse(line) as { n: number; s: string };
+				this.symbols.define(n, s);
+			} catch {
+				// a torn last line: that symbol is written again with the index that needs it
+			}
+		}
+	}
+
+	/** Appends the symbols interned since the last call (before any index record uses them). */
+	private async persistSymbols(): Promise<void> {
+		const from = this.symbols.persisted;
+		const to = this.symbols.count;
+		if (to <= from) return;
+		const lines: string[] = [];
+		for (let n = from; n < to; n++) lines.push(JSON.stringify({ n, s: this.symbols.name(n) }));
+		await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+		await appendFile(path.join(this.dir, 'symbols.jsonl'), Buffer.from(lines.join('\n') + '\n'), this.sync);
+		this.symbols.persisted = to;
+	}
+}
+
+function encodeIndexRecord(buffer: Buffer, at: number, entry: Appended, deliveries: DeliveryIndex): void {
+	const [hi, lo] = idHash(entry.record.id);
+	buffer.writeUInt32LE(hi, at + 4);
+	buffer.writeUInt32LE(lo, at + 8);
+	buffer.writeUInt32LE(entry.offset, at + 32);
+	buffer.writeUInt32LE(entry.length, at + 36);
+	if (entry.kind === 'e') {
+		const event = entry.record as EventRecord;
+		buffer.writeUInt8(KIND_EVENT, at);
+		buffer.writeDoubleLE(Date.parse(event.receivedAt), at + 24);
+		return;
+	}
+	const delivery = entry.record as DeliveryRecord;
+	const c = deliveries.columnsOf(delivery);
+	buffer.writeUInt8(KIND_DELIVERY, at);
+	buffer.writeUInt8(c.status, at + 1);
+	buffer.writeUInt16LE(c.code, at + 2);
+	buffer.writeUInt32LE(c.webhook, at + 12);
+	buffer.writeUInt32LE(c.profile, at + 16);
+	buffer.writeUInt32LE(c.eventType, at + 20);
+	buffer.writeDoubleLE(Date.parse(delivery.createdAt), at + 24);
+}
+
+function decodeIndexRecord(buffer: Buffer, at: number, file: number, deliveries: DeliveryIndex, events: EventIndex): void {
+	const hi = buffer.readUInt32LE(at + 4);
+	const lo = buffer.readUInt32LE(at + 8);
+	const timeMs = buffer.readDoubleLE(at + 24);
+	const location = { file, offset: buffer.readUInt32LE(at + 32), length: buffer.readUInt32LE(at + 36) };
+	if (buffer.readUInt8(at) === KIND_EVENT) {
+		events.addArchived(hi, lo, timeMs, location);
+		return;
+	}
+	deliveries.addArchivedDelivery(hi, lo, timeMs, location, {
+		status: buffer.readUInt8(at + 1) <= STATUS_CODES.failed ? buffer.readUInt8(at + 1) : STATUS_CODES.failed,
+		code: buffer.readUInt16LE(at + 2),
+		webhook: buffer.readUInt32LE(at + 12),
+		profile: buffer.readUInt32LE(at + 16),
+		eventType: buffer.readUInt32LE(at + 20),
+	});
+}
+
+async function readOrEmpty(file: string): Promise<Buffer> {
+	try {
+		return await fs.readFile(file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+		throw error;
+	}
+}
+
+async function appendFile(file: string, bytes: Buffer, sync: boolean): Promise<void> {
+	const handle = await fs.open(file, 'a', 0o600);
+	try {
+		await handle.write(bytes);
+		if (sync) await handle.datasync();
+	} finally {
+		await handle.close();
 	}
 }

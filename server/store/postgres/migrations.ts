@@ -1,0 +1,112 @@
+/**
+ * The PostgreSQL schema, as versioned migrations applied in order at start (`migrate.ts`). A
+ * released migration is never edited: a change of schema is a new entry at the end.
+ */
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'initial schema',
+		sql: `
+CREATE TABLE meta (
+	key text PRIMARY KEY,
+	value text NOT NULL
+);
+
+-- Health fields (enabled, disabled_reason, failing_since) are columns of their own, written by
+-- narrow updates; everything an admin edits is in config, merged key by key on PATCH.
+CREATE TABLE webhooks (
+	id text PRIMARY KEY,
+	name text NOT NULL,
+	enabled boolean NOT NULL,
+	disabled_reason text CHECK (disabled_reason IN ('manual', 'gone', 'failing')),
+	failing_since timestamptz,
+	config jsonb NOT NULL,
+	created_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX webhooks_name_unique ON webhooks (lower(btrim(name)));
+
+CREATE TABLE profiles (
+	id text PRIMARY KEY,
+	name text NOT NULL,
+	config jsonb NOT NULL,
+	created_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX profiles_name_unique ON profiles (lower(btrim(name)));
+
+-- The event id is the idempotency key: a second insert of the same id does nothing.
+CREATE TABLE events (
+	id text PRIMARY KEY,
+	type text NOT NULL,
+	timestamp timestamptz NOT NULL,
+	data jsonb NOT NULL,
+	received_at timestamptz NOT NULL,
+	deliveries jsonb NOT NULL
+);
+CREATE INDEX events_received_at ON events (received_at);
+
+-- No foreign key to webhooks: the log outlives a deleted webhook.
+CREATE TABLE deliveries (
+	id text PRIMARY KEY,
+	event_id text NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+	event_type text NOT NULL,
+	webhook_id text NOT NULL,
+	profile_id text,
+	status text NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+	response_code integer,
+	attempt_count integer NOT NULL DEFAULT 0,
+	created_at timestamptz NOT NULL,
+	last_attempt_at timestamptz,
+	next_attempt_at timestamptz,
+	attempts jsonb NOT NULL DEFAULT '[]',
+	request jsonb,
+	lease_owner text,
+	lease_until timestamptz
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_created ON deliveries (created_at DESC, id DESC);
+CREATE INDEX deliveries_webhook_created ON deliveries (webhook_id, created_at DESC, id DESC);
+CREATE INDEX deliveries_status_created ON deliveries (status, created_at DESC, id DESC);
+CREATE INDEX deliveries_type_created ON deliveries (event_type, created_at DESC, id DESC);
+CREATE INDEX deliveries_code_created ON deliveries (response_code, created_at DESC, id DESC);
+CREATE INDEX deliveries_profile_created ON deliveries (profile_id, created_at DESC, id DESC) WHERE profile_id IS NOT NULL;
+CREATE INDEX deliveries_event ON deliveries (event_id);
+
+-- One token bucket per rate-limited webhook, shared by every dispatcher.
+CREATE TABLE rate_buckets (
+	webhook_id text PRIMARY KEY,
+	tokens double precision NOT NULL,
+	updated_at timestamptz NOT NULL
+);
+
+-- Takes a token (returns 0) or returns the ms until one will be (takes nothing).
+CREATE FUNCTION take_rate_token(p_webhook text, p_rate double precision) RETURNS double precision
+LANGUAGE plpgsql AS $$
+DECLARE
+	burst double precision := GREATEST(1, p_rate);
+	at_now timestamptz := clock_timestamp();
+	have double precision;
+	last_at timestamptz;
+BEGIN
+	INSERT INTO rate_buckets (webhook_id, tokens, updated_at) VALUES (p_webhook, burst, at_now)
+		ON CONFLICT (webhook_id) DO NOTHING;
+	SELECT tokens, updated_at INTO have, last_at FROM rate_buckets WHERE webhook_id = p_webhook FOR UPDATE;
+	have := LEAST(burst, have + GREATEST(0, EXTRACT(EPOCH FROM at_now - last_at)) * p_rate);
+	IF have >= 1 THEN
+		UPDATE rate_buckets SET tokens = have - 1, updated_at = GREATEST(last_at, at_now) WHERE webhook_id = p_webhook;
+		RETURN 0;
+	END IF;
+	UPDATE rate_buckets SET tokens = have, updated_at = GREATEST(last_at, at_now) WHERE webhook_id = p_webhook;
+	RETURN ceil((1 - have) * 1000 / p_rate);
+END
+$$;
+`,
+	},
+];
