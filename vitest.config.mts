@@ -10,11 +10,27 @@ export default defineConfig({
 		alias: { 'n8n-workflow': require.resolve('n8n-workflow') },
 	},
 	test: {
-		include: ['test/**/*.test.ts'],
+		// One real PostgreSQL for the run: the conformance suite and the scale-out tests use it.
+		globalSetup: ['test/helpers/postgresServer.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// Real servers, real files: two cores, so at most two test files at once.
 		maxWorkers: 2,
 		pool: 'forks',
+		projects: [
+			{ extends: true, test: { name: 'lowdb', include: ['test/**/*.test.ts'] } },
+			{
+				// The conformance half: the same API tests against PostgreSQL (startTestDispatcher).
+				extends: true,
+				test: {
+					name: 'postgres',
+					include: [
+						'test/server/{retries,deliveryLog,security,routing,eventIngest,validation,lostUpdate}.test.ts',
+						'test/nodes/{mdmEventTrigger,sendWebhook}.test.ts',
+					],
+					env: { TEST_BACKEND: 'postgres' },
+				},
+			},
+		],
 	},
 });

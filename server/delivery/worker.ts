@@ -227,6 +227,8 @@ export class DeliveryWorker {
 		const status = outcome === 'succeeded' ? 'succeeded' : delay !== null ? 'pending' : 'failed';
 		const nextAttemptAt = delay !== null ? new Date(Date.now() + delay).toISOString() : null;
 
+		// Health first: once the log shows the attempt, the webhook shows what it did to it.
+		await this.updateWebhookHealth(webhook, outcome, startedAt);
 		await this.queue.record({
 			deliveryId: delivery.id,
 			attempt: attemptRecord(startedAt, result),
@@ -234,7 +236,6 @@ export class DeliveryWorker {
 			nextAttemptAt,
 			request: maskRequest(request),
 		});
-		await this.updateWebhookHealth(webhook, outcome, startedAt);
 	}
 
 	/** 410 disables at once; five days of nothing but failures disables too; a success resets. */

@@ -127,6 +127,11 @@ describe('auto-disable', () => {
 		await config.markFailing(hook.body.id, new Date(Date.now() - 3600 * 1000).toISOString());
 		const event = await dispatcher.api.post('/v1/events', { type: 'device.deleted', data: sample('device.deleted') });
 		await dispatcher.api.waitForDelivery(event.body.deliveries[0].id);
+		// The health update follows the attempt's record.
+		const deadline = Date.now() + 5000;
+		while ((await config.getWebhook(hook.body.id))?.failingSince !== null && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
 		expect((await config.getWebhook(hook.body.id))?.failingSince).toBeNull();
 	});
 });

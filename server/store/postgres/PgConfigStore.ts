@@ -134,7 +134,7 @@ export class PgConfigStore implements ConfigStore {
 		const deleted = await this.db.transaction(async (client) => {
 			const now = new Date().toISOString();
 			await client.query(
-				`UPDATE deliveries SET status = 'failed', attempt_count = attempt_count + 1, last_attempt_at = $2,
+				`UPDATE deliveries SET status = 'failed', attempt_count = attempt_count + 1, last_attempt_at = $2::timestamptz,
 				   response_code = NULL, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL,
 				   attempts = attempts || jsonb_build_array(jsonb_build_object('at', $2::text, 'statusCode', NULL, 'durationMs', 0, 'error', 'webhook deleted', 'response', NULL))
 				 WHERE webhook_id = $1 AND status = 'pending'`,

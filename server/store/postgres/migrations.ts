@@ -41,12 +41,13 @@ CREATE TABLE profiles (
 );
 CREATE UNIQUE INDEX profiles_name_unique ON profiles (lower(btrim(name)));
 
--- The event id is the idempotency key: a second insert of the same id does nothing.
+-- The event id is the idempotency key: a second insert of the same id does nothing. data is
+-- json, not jsonb: its text (key order) is kept, so the body sent is the body received.
 CREATE TABLE events (
 	id text PRIMARY KEY,
 	type text NOT NULL,
 	timestamp timestamptz NOT NULL,
-	data jsonb NOT NULL,
+	data json NOT NULL,
 	received_at timestamptz NOT NULL,
 	deliveries jsonb NOT NULL
 );
@@ -66,7 +67,7 @@ CREATE TABLE deliveries (
 	last_attempt_at timestamptz,
 	next_attempt_at timestamptz,
 	attempts jsonb NOT NULL DEFAULT '[]',
-	request jsonb,
+	request json,
 	lease_owner text,
 	lease_until timestamptz
 );

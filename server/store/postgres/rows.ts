@@ -144,4 +144,4 @@ export function deliveryFromRow(row: DeliveryRow): DeliveryRecord {
 
 /** The columns of a delivery list item (no attempts, no request): what pages read. */
 export const DELIVERY_LIST_COLUMNS =
-	"id, event_id, event_type, webhook_id, profile_id, status, response_code, attempt_count, created_at, last_attempt_at, next_attempt_at, '[]'::jsonb AS attempts, NULL::jsonb AS request";
+	"id, event_id, event_type, webhook_id, profile_id, status, response_code, attempt_count, created_at, last_attempt_at, next_attempt_at, '[]'::jsonb AS attempts, NULL::json AS request";
