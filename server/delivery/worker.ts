@@ -16,6 +16,12 @@ import type { AttemptResult, DeliveryHttpClient } from './httpClient';
 import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
 
+/**
+ * A throttled delivery whose token comes within this long waits for it holding its claim; later
+ * ones go back to the queue. Bounds the claims one throttled webhook holds to ~2 s of its rate.
+ */
+const THROTTLE_HORIZON_MS = 2000;
+
 /** A webhook whose attempts have all failed for this long is disabled. */
 export const FAILING_DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
 
@@ -46,8 +52,6 @@ export class DeliveryWorker {
 	private readonly pollMs: number;
 	/** Deliveries claimed and not yet recorded, deferred or released. */
 	private readonly inFlight = new Map<string, Promise<void>>();
-	/** Per throttled webhook: the next free slot this worker handed out (spreads a backlog). */
-	private readonly nextSlotMs = new Map<string, number>();
 	private running = false;
 	private loop: Promise<void> | null = null;
 	private wakeUp: (() => void) | null = null;
@@ -178,27 +182,14 @@ export class DeliveryWorker {
 			// Disabled since the claim (or stopping): back to the queue, no attempt counted.
 			return this.queue.defer(delivery.id, new Date().toISOString());
 		}
-		if (webhook.rateLimitPerSecond !== null && webhook.rateLimitPerSecond > 0) {
-			const deferTo = await this.throttle(webhook.id, webhook.rateLimitPerSecond);
-			if (deferTo !== null) return this.queue.defer(delivery.id, new Date(deferTo).toISOString());
+		const rate = webhook.rateLimitPerSecond;
+		if (rate !== null && rate > 0) {
+			const booking = await this.rateLimiter.book(webhook.id, rate, THROTTLE_HORIZON_MS);
+			if (!booking.reserved) return this.queue.defer(delivery.id, new Date(Date.now() + booking.waitMs).toISOString());
+			// A token booked within the horizon: hold the claim until it is valid.
+			if (booking.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, booking.waitMs));
 		}
 		await this.attempt(delivery, event, webhook);
-	}
-
-	/** null: send now; else the time to try again (the k-th waiting delivery gets the k-th slot). */
-	private async throttle(webhookId: string, rate: number): Promise<number | null> {
-		const now = Date.now();
-		const interval = 1000 / rate;
-		const booked = this.nextSlotMs.get(webhookId) ?? 0;
-		if (booked > now + interval) {
-			this.nextSlotMs.set(webhookId, booked + interval);
-			return booked;
-		}
-		const wait = await this.rateLimiter.reserve(webhookId, rate);
-		if (wait <= 0) return null;
-		const slot = Math.max(Date.now() + wait, booked + interval);
-		this.nextSlotMs.set(webhookId, slot);
-		return slot;
 	}
 
 	private async attempt(delivery: DeliveryRecord, event: EventRecord, webhook: WebhookRecord): Promise<void> {

@@ -2,59 +2,14 @@
  * Acceptance: a dispatcher killed with SIGKILL while accepting events loses none that got a 202.
  * The dispatcher runs as a real child process (`dist/server/main.js`, built by `npm test`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
-import { ApiClient, TEST_API_KEY, tempDataFile } from '../helpers/dispatcher';
+import { MAIN, freePort, killAllChildren, spawnDispatcher } from '../helpers/childDispatcher';
+import { tempDataFile } from '../helpers/dispatcher';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 
-const MAIN = path.resolve(__dirname, '../../dist/server/main.js');
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-async function freePort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as net.AddressInfo;
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
-
-async function spawnDispatcher(dataFile: string, port: number): Promise<ChildProcess> {
-	const child = spawn(process.execPath, [MAIN], {
-		env: {
-			...process.env,
-			DISPATCHER_DATA: dataFile,
-			DISPATCHER_API_KEY: TEST_API_KEY,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			DISPATCHER_ALLOW_HTTP: 'true',
-			DISPATCHER_ALLOWED_CIDRS: '127.0.0.0/8',
-			DISPATCHER_RETRY_SCHEDULE: '0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5',
-		},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	children.push(child);
-	let output = '';
-	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const deadline = Date.now() + 15_000;
-	for (;;) {
-		try {
-			if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-		} catch {
-			// not listening yet
-		}
-		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`dispatcher did not start: ${output}`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-}
+afterAll(killAllChildren);
 
 describe('crash safety', () => {
 	it('delivers every 202-accepted event after a SIGKILL mid-ingest and a restart', async () => {
@@ -63,8 +18,8 @@ describe('crash safety', () => {
 		const target: Receiver = await startReceiver({ status: 503 });
 		const dataFile = tempDataFile();
 		const port = await freePort();
-		let child = await spawnDispatcher(dataFile, port);
-		const api = new ApiClient(`http://127.0.0.1:${port}`);
+		let child = await spawnDispatcher({ DISPATCHER_DATA: dataFile }, port);
+		const api = child.api;
 		const hook = await api.post('/v1/webhooks', { name: 'crash-target', url: target.url, events: ['*'] });
 		expect(hook.status, hook.text).toBe(201);
 
@@ -85,16 +40,15 @@ describe('crash safety', () => {
 			}
 		};
 		const clients = Array.from({ length: 8 }, (_, worker) => client(worker));
-		await new Promise((resolve) => setTimeout(resolve, 700));
-		const killed = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGKILL');
+		await new Promise((resolve) => setTimeout(resolve, 1200));
+		const killed = child.kill();
 		stop = true;
 		await Promise.all(clients);
 		await killed;
 		expect(accepted.size).toBeGreaterThan(20);
 
 		target.respondWith({ status: 200 });
-		child = await spawnDispatcher(dataFile, port);
+		child = await spawnDispatcher({ DISPATCHER_DATA: dataFile }, port);
 		const deadline = Date.now() + 30_000;
 		const delivered = () => new Set(target.requests.filter((r) => r.headers['webhook-id'] && r.body.startsWith('{')).map((r) => JSON.parse(r.body).id as string));
 		while ([...accepted].some((id) => !delivered().has(id)) && Date.now() < deadline) {
@@ -103,9 +57,7 @@ describe('crash safety', () => {
 		const missing = [...accepted].filter((id) => !delivered().has(id));
 		console.log(`crash test: ${sent} sent, ${accepted.size} got 202 before SIGKILL, ${missing.length} missing after restart`);
 		expect(missing).toEqual([]);
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGTERM');
-		await exited;
+		await child.stop();
 		await target.close();
 	}, 90_000);
 });

@@ -3,15 +3,15 @@
  * store, the delivery log and the delivery queue; rate limits are token buckets in memory.
  */
 import type { StoreBackend } from '../ports/backend';
-import type { RateLimiter } from '../ports/rateLimiter';
+import type { Booking, RateLimiter } from '../ports/rateLimiter';
 import { LowdbStore, type LowdbStoreOptions } from './LowdbStore';
 import { WebhookThrottle } from './tokenBuckets';
 
 class MemoryRateLimiter implements RateLimiter {
 	private readonly buckets = new WebhookThrottle();
 
-	async reserve(webhookId: string, ratePerSecond: number): Promise<number> {
-		return this.buckets.reserve(webhookId, ratePerSecond);
+	async book(webhookId: string, ratePerSecond: number, horizonMs: number): Promise<Booking> {
+		return this.buckets.book(webhookId, ratePerSecond, horizonMs);
 	}
 }
 

@@ -3,7 +3,13 @@
  * shared backend keeps the bucket where every dispatcher takes from it, so N instances together
  * send no more than one would.
  */
+export interface Booking {
+	/** true: a token is booked, send after `waitMs`; false: none taken, ask again after `waitMs`. */
+	reserved: boolean;
+	waitMs: number;
+}
+
 export interface RateLimiter {
-	/** Takes a token and returns 0 (send now), or returns the ms until one will be and takes nothing. */
-	reserve(webhookId: string, ratePerSecond: number): Promise<number>;
+	/** Books a token available now or within `horizonMs`; beyond that, takes nothing. */
+	book(webhookId: string, ratePerSecond: number, horizonMs: number): Promise<Booking>;
 }

@@ -87,8 +87,15 @@ export class PgConfigStore implements ConfigStore {
 		return [...this.webhooks.values()];
 	}
 
+	/** From the cache; a miss asks the database (a webhook created elsewhere a moment ago). */
 	async getWebhook(id: string): Promise<WebhookRecord | undefined> {
-		return this.webhooks.get(id);
+		const cached = this.webhooks.get(id);
+		if (cached) return cached;
+		const { rows } = await this.db.query<WebhookRow>(`${WEBHOOK_SELECT} WHERE id = $1`, [id]);
+		if (!rows[0]) return undefined;
+		const record = webhookFromRow(rows[0]);
+		this.webhooks.set(id, record);
+		return record;
 	}
 
 	async createWebhook(record: WebhookRecord): Promise<void> {
@@ -172,7 +179,13 @@ export class PgConfigStore implements ConfigStore {
 	}
 
 	async getProfile(id: string): Promise<ProfileRecord | undefined> {
-		return this.profiles.get(id);
+		const cached = this.profiles.get(id);
+		if (cached) return cached;
+		const { rows } = await this.db.query<ProfileRow>(`${PROFILE_SELECT} WHERE id = $1`, [id]);
+		if (!rows[0]) return undefined;
+		const record = profileFromRow(rows[0]);
+		this.profiles.set(id, record);
+		return record;
 	}
 
 	async createProfile(record: ProfileRecord): Promise<void> {

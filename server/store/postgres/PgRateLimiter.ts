@@ -1,12 +1,15 @@
-/** The token buckets in PostgreSQL (`take_rate_token`): one limit over every dispatcher. */
-import type { RateLimiter } from '../ports/rateLimiter';
+/** The token buckets in PostgreSQL (`book_rate_token`): one limit over every dispatcher. */
+import type { Booking, RateLimiter } from '../ports/rateLimiter';
 import type { Database } from './database';
 
 export class PgRateLimiter implements RateLimiter {
 	constructor(private readonly db: Database) {}
 
-	async reserve(webhookId: string, ratePerSecond: number): Promise<number> {
-		const { rows } = await this.db.query<{ wait: number }>('SELECT take_rate_token($1, $2) AS wait', [webhookId, ratePerSecond]);
-		return Number(rows[0].wait);
+	async book(webhookId: string, ratePerSecond: number, horizonMs: number): Promise<Booking> {
+		const { rows } = await this.db.query<{ reserved: boolean; wait_ms: number }>(
+			'SELECT reserved, wait_ms FROM book_rate_token($1, $2, $3)',
+			[webhookId, ratePerSecond, horizonMs],
+		);
+		return { reserved: rows[0].reserved, waitMs: Number(rows[0].wait_ms) };
 	}
 }

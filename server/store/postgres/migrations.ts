@@ -81,31 +81,50 @@ CREATE INDEX deliveries_profile_created ON deliveries (profile_id, created_at DE
 CREATE INDEX deliveries_event ON deliveries (event_id);
 
 -- One token bucket per rate-limited webhook, shared by every dispatcher.
+-- next_slot: where the next refused delivery is told to come back, so a backlog returns spread
+-- at the rate (one slot each, over all instances) instead of all at once.
 CREATE TABLE rate_buckets (
 	webhook_id text PRIMARY KEY,
 	tokens double precision NOT NULL,
-	updated_at timestamptz NOT NULL
+	updated_at timestamptz NOT NULL,
+	next_slot timestamptz
 );
 
--- Takes a token (returns 0) or returns the ms until one will be (takes nothing).
-CREATE FUNCTION take_rate_token(p_webhook text, p_rate double precision) RETURNS double precision
+-- Books a token available now or within p_horizon_ms (the bucket may go into debt for it):
+-- reserved, with the wait before sending. Beyond the horizon nothing is taken, and wait_ms says
+-- when to ask again: the next free slot, one 1/rate apart per refusal. Same arithmetic as the
+-- lowdb backend's in-memory buckets (tokenBuckets.ts).
+CREATE FUNCTION book_rate_token(p_webhook text, p_rate double precision, p_horizon_ms double precision,
+	OUT reserved boolean, OUT wait_ms double precision)
 LANGUAGE plpgsql AS $$
 DECLARE
 	burst double precision := GREATEST(1, p_rate);
 	at_now timestamptz := clock_timestamp();
 	have double precision;
 	last_at timestamptz;
+	slot timestamptz;
 BEGIN
 	INSERT INTO rate_buckets (webhook_id, tokens, updated_at) VALUES (p_webhook, burst, at_now)
 		ON CONFLICT (webhook_id) DO NOTHING;
-	SELECT tokens, updated_at INTO have, last_at FROM rate_buckets WHERE webhook_id = p_webhook FOR UPDATE;
+	SELECT tokens, updated_at, next_slot INTO have, last_at, slot FROM rate_buckets WHERE webhook_id = p_webhook FOR UPDATE;
 	have := LEAST(burst, have + GREATEST(0, EXTRACT(EPOCH FROM at_now - last_at)) * p_rate);
 	IF have >= 1 THEN
-		UPDATE rate_buckets SET tokens = have - 1, updated_at = GREATEST(last_at, at_now) WHERE webhook_id = p_webhook;
-		RETURN 0;
+		reserved := true;
+		wait_ms := 0;
+		have := have - 1;
+	ELSE
+		wait_ms := ceil((1 - have) * 1000 / p_rate);
+		IF wait_ms <= p_horizon_ms THEN
+			reserved := true;
+			have := have - 1;
+		ELSE
+			reserved := false;
+			slot := GREATEST(COALESCE(slot, at_now), at_now + make_interval(secs => (wait_ms - p_horizon_ms) / 1000));
+			wait_ms := ceil(EXTRACT(EPOCH FROM slot - at_now) * 1000);
+			slot := slot + make_interval(secs => 1 / p_rate);
+		END IF;
 	END IF;
-	UPDATE rate_buckets SET tokens = have, updated_at = GREATEST(last_at, at_now) WHERE webhook_id = p_webhook;
-	RETURN ceil((1 - have) * 1000 / p_rate);
+	UPDATE rate_buckets SET tokens = have, updated_at = GREATEST(last_at, at_now), next_slot = slot WHERE webhook_id = p_webhook;
 END
 $$;
 `,

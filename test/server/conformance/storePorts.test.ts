@@ -297,15 +297,27 @@ describe.each(['lowdb', 'postgres'] as const)('store ports: %s', (kind) => {
 	});
 
 	describe('rate limiter', () => {
-		it('gives a burst of max(1, rate) tokens, then one per 1/rate seconds', async () => {
+		it('gives a burst of max(1, rate) tokens, books within the horizon, then takes nothing', async () => {
 			const { rateLimiter } = await open(kind);
-			const waits: number[] = [];
-			for (let i = 0; i < 4; i++) waits.push(await rateLimiter.reserve('wh_rate', 2));
-			expect(waits.slice(0, 2)).toEqual([0, 0]);
-			expect(waits[2]).toBeGreaterThan(300);
-			expect(waits[2]).toBeLessThanOrEqual(500);
-			await new Promise((resolve) => setTimeout(resolve, waits[2] + 20));
-			expect(await rateLimiter.reserve('wh_rate', 2)).toBe(0);
+			const now = await Promise.all([rateLimiter.book('wh_rate', 2, 1000), rateLimiter.book('wh_rate', 2, 1000)]);
+			expect(now).toEqual([{ reserved: true, waitMs: 0 }, { reserved: true, waitMs: 0 }]);
+			const soon = await rateLimiter.book('wh_rate', 2, 1000);
+			expect(soon.reserved).toBe(true);
+			expect(soon.waitMs).toBeGreaterThan(400);
+			expect(soon.waitMs).toBeLessThanOrEqual(500);
+			const later = await rateLimiter.book('wh_rate', 2, 1000);
+			expect(later.reserved).toBe(true);
+			expect(later.waitMs).toBeGreaterThan(900);
+			// Two tokens in debt: the next one is 1.5 s away, beyond the horizon: nothing taken, and
+			// each refusal gets its own slot to come back at, 1/rate apart.
+			const refused = await rateLimiter.book('wh_rate', 2, 1000);
+			expect(refused.reserved).toBe(false);
+			expect(refused.waitMs).toBeGreaterThan(400);
+			expect(refused.waitMs).toBeLessThanOrEqual(500);
+			const next = await rateLimiter.book('wh_rate', 2, 1000);
+			expect(next.reserved).toBe(false);
+			expect(next.waitMs - refused.waitMs).toBeGreaterThan(450);
+			expect(next.waitMs - refused.waitMs).toBeLessThanOrEqual(500);
 		});
 	});
 });
