@@ -6,6 +6,8 @@
  * ids, event types) are in `symbols.jsonl`. Appends never rewrite what is there, so their cost
  * does not grow with the log; retention deletes whole day files.
  *
+ * Index records are little-endian (read back through typed views: x64 and arm64 are LE).
+ *
  * Crash safety: the JSON lines are written and synced first, then the symbols, then the index
  * records. An index shorter than its day file (a crash between the two) is completed from the
  * JSON lines at the next start; a torn index record or JSON line is dropped (its records are
@@ -133,14 +135,18 @@ export class Archive {
 			const idxPath = path.join(this.dir, `${day}.idx`);
 			let index = await readOrEmpty(idxPath);
 			const size = (await fs.stat(jsonPath)).size;
-			// The longest prefix of whole index records that point inside the day file.
+			// The longest prefix of whole index records that point inside the day file (appends
+			// are in order: when the last one does, all do).
+			const whole = Math.floor(index.length / RECORD_BYTES);
+			const endOf = (record: number) =>
+				index.readUInt32LE(record * RECORD_BYTES + 32) + index.readUInt32LE(record * RECORD_BYTES + 36);
 			let records = 0;
 			let covered = 0;
-			for (; records < Math.floor(index.length / RECORD_BYTES); records++) {
-				const at = records * RECORD_BYTES;
-				const end = index.readUInt32LE(at + 32) + index.readUInt32LE(at + 36);
-				if (end > size) break;
-				covered = Math.max(covered, end);
+			if (whole > 0 && endOf(whole - 1) <= size) {
+				records = whole;
+				covered = endOf(whole - 1);
+			} else {
+				for (; records < whole && endOf(records) <= size; records++) covered = endOf(records);
 			}
 			if (covered < size || records * RECORD_BYTES !== index.length) {
 				const tail = await this.indexTail(jsonPath, covered, size, file, deliveries);
@@ -149,7 +155,7 @@ export class Archive {
 				await fs.writeFile(`${idxPath}.tmp`, index, { mode: 0o600 });
 				await fs.rename(`${idxPath}.tmp`, idxPath);
 			}
-			for (let at = 0; at < index.length; at += RECORD_BYTES) decodeIndexRecord(index, at, file, deliveries, events);
+			decodeIndex(index, file, deliveries, events);
 		}
 	}
 
@@ -283,22 +289,33 @@ function encodeIndexRecord(buffer: Buffer, at: number, entry: Appended, deliveri
 	buffer.writeDoubleLE(Date.parse(delivery.createdAt), at + 24);
 }
 
-function decodeIndexRecord(buffer: Buffer, at: number, file: number, deliveries: DeliveryIndex, events: EventIndex): void {
-	const hi = buffer.readUInt32LE(at + 4);
-	const lo = buffer.readUInt32LE(at + 8);
-	const timeMs = buffer.readDoubleLE(at + 24);
-	const location = { file, offset: buffer.readUInt32LE(at + 32), length: buffer.readUInt32LE(at + 36) };
-	if (buffer.readUInt8(at) === KIND_EVENT) {
-		events.addArchived(hi, lo, timeMs, location);
-		return;
+/** Every record of a day's index into the in-memory indexes (typed views: no per-field calls). */
+function decodeIndex(index: Buffer, file: number, deliveries: DeliveryIndex, events: EventIndex): void {
+	if (index.length === 0) return;
+	// Views need aligned memory; a pooled Buffer may not start on an 8-byte boundary.
+	const bytes = index.byteOffset % 8 === 0 ? index : Buffer.from(index);
+	const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+	const u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+	const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+	const f64 = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3);
+	const columns = { webhook: 0, profile: 0, eventType: 0, status: 0, code: 0 };
+	const location = { file, offset: 0, length: 0 };
+	for (let i = 0, n = bytes.length / RECORD_BYTES; i < n; i++) {
+		const w = i * 10; // 32-bit words per record
+		location.offset = u32[w + 8];
+		location.length = u32[w + 9];
+		if (u8[i * RECORD_BYTES] === KIND_EVENT) {
+			events.addArchived(u32[w + 1], u32[w + 2], f64[i * 5 + 3], location);
+			continue;
+		}
+		const status = u8[i * RECORD_BYTES + 1];
+		columns.status = status <= STATUS_CODES.failed ? status : STATUS_CODES.failed;
+		columns.code = u16[i * 20 + 1];
+		columns.webhook = u32[w + 3];
+		columns.profile = u32[w + 4];
+		columns.eventType = u32[w + 5];
+		deliveries.addArchivedDelivery(u32[w + 1], u32[w + 2], f64[i * 5 + 3], location, columns);
 	}
-	deliveries.addArchivedDelivery(hi, lo, timeMs, location, {
-		status: buffer.readUInt8(at + 1) <= STATUS_CODES.failed ? buffer.readUInt8(at + 1) : STATUS_CODES.failed,
-		code: buffer.readUInt16LE(at + 2),
-		webhook: buffer.readUInt32LE(at + 12),
-		profile: buffer.readUInt32LE(at + 16),
-		eventType: buffer.readUInt32LE(at + 20),
-	});
 }
 
 async function readOrEmpty(file: string): Promise<Buffer> {

@@ -26,7 +26,17 @@ export function idHash(id: string): [number, number] {
 		h2 = Math.imul(h2 ^ c, 0x5bd1e995);
 		h2 ^= h2 >>> 15;
 	}
-	return [h1 >>> 0, h2 >>> 0];
+	return [fmix(h1), fmix(h2)];
+}
+
+/** MurmurHash3's finaliser: every input bit reaches every output bit (the table uses the low ones). */
+function fmix(h: number): number {
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	h ^= h >>> 16;
+	return h >>> 0;
 }
 
 /** Strings that repeat across the log (webhook ids, profile ids, event types) as small numbers; 0 is null. */
