@@ -361,18 +361,24 @@ async function phaseDispatcher() {
   }
 }
 
-async function phaseLog() {
+/** A lowdb store whose log holds `count` finished deliveries, written straight into its archive. */
+async function prefilledStore(tag, count) {
   const { prefillArchive } = await import('./lib/prefill.mjs');
-  const dataFile = path.join(work, 'log', 'dispatcher.json');
+  const dataFile = path.join(work, tag, 'dispatcher.json');
   fs.mkdirSync(path.dirname(dataFile), { recursive: true });
   // Webhooks created through the API, then the store closed: its snapshot holds them.
-  const boot = await startDispatcher(dataFile, 'bootstrap');
+  const boot = await startDispatcher(dataFile, `bootstrap-${tag}`);
   const hooks = await createWebhooks(boot);
   await stopChild(boot.child);
-  progress(`log: writing ${fmt(cfg.log)} logged deliveries into the store's archive…`);
-  const filled = await prefillArchive(dataFile, hooks, cfg.log);
+  progress(`${tag}: writing ${fmt(count)} logged deliveries into the store's archive…`);
+  const filled = await prefillArchive(dataFile, hooks, count);
+  progress(`${tag}: ${fmt(filled.deliveries)} deliveries of ${fmt(filled.events)} events, ${fmt(filled.bytes / 1048576, 1)} MiB, in ${fmt(filled.ms / 1000, 1)} s`);
+  return { dataFile, hooks, filled };
+}
+
+async function phaseLog() {
+  const { dataFile, filled } = await prefilledStore('log', cfg.log);
   results.setup.prefill = filled;
-  progress(`log: ${fmt(filled.deliveries)} deliveries of ${fmt(filled.events)} events, ${fmt(filled.bytes / 1048576, 1)} MiB, in ${fmt(filled.ms)} ms`);
   const d = await startDispatcher(dataFile, 'dispatcher-log');
   const logged = await d.api('GET', '/v1/deliveries/summary');
   if (logged.status !== 200 || logged.json.total < cfg.log) throw new Error(`pre-filled store holds ${logged.json?.total} deliveries, expected ${cfg.log}`);
@@ -395,16 +401,9 @@ async function phaseLog() {
  * archive; the time to start, the RSS, the first page of each filter and the summary.
  */
 async function phaseMillion() {
-  const { prefillArchive } = await import('./lib/prefill.mjs');
-  const dataFile = path.join(work, 'million', 'dispatcher.json');
-  fs.mkdirSync(path.dirname(dataFile), { recursive: true });
-  const boot = await startDispatcher(dataFile, 'bootstrap-million');
-  const hooks = await createWebhooks(boot);
-  await stopChild(boot.child);
-  progress(`million: writing ${fmt(cfg.million)} logged deliveries into the store's archive…`);
-  const filled = await prefillArchive(dataFile, hooks, cfg.million);
-  progress(`million: ${fmt(filled.deliveries)} deliveries of ${fmt(filled.events)} events, ${fmt(filled.bytes / 1048576, 0)} MiB, in ${fmt(filled.ms / 1000, 1)} s`);
+  const { dataFile, hooks, filled } = await prefilledStore('million', cfg.million);
   const d = await startDispatcher(dataFile, 'dispatcher-million');
+  const startCpuSeconds = cpuSeconds(d.pid);
   try {
     const rssStart = rssMiB(d.pid);
     const total = await d.api('GET', '/v1/deliveries/summary');
@@ -444,8 +443,8 @@ async function phaseMillion() {
       await timed('summary, webhookId + from/to', `/v1/deliveries/summary?webhookId=${hooks[0].id}&from=${from}&to=${to}`),
     ];
     const detail = await timed('one delivery with attempts', `/v1/deliveries/${sample.id}`);
-    results.million = { deliveries: filled.deliveries, events: filled.events, bytes: filled.bytes, startMs: d.startMs, rssStartMiB: rssStart, rssAfterMiB: rssMiB(d.pid), queries, summaries, detail };
-    progress(`million: started in ${fmt(d.startMs)} ms, RSS ${fmt(rssStart)} MiB after start, ${fmt(results.million.rssAfterMiB)} MiB after the queries`);
+    results.million = { deliveries: filled.deliveries, events: filled.events, bytes: filled.bytes, startMs: d.startMs, startCpuSeconds, rssStartMiB: rssStart, rssAfterMiB: rssMiB(d.pid), queries, summaries, detail };
+    progress(`million: started in ${fmt(d.startMs)} ms (${startCpuSeconds.toFixed(2)} CPU-s), RSS ${fmt(rssStart)} MiB after start, ${fmt(results.million.rssAfterMiB)} MiB after the queries`);
   } finally {
     await stopChild(d.child);
   }

@@ -95,7 +95,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		worker,
 		webhooks: new WebhookService(config, guard, client),
 		profiles: new ProfileService(config),
-		events: new EventService(config, log, queue),
+		events: new EventService(config, queue),
 		deliveries: new DeliveryService(log, queue),
 		apiKeyHash: () => apiKeyHash,
 	};

@@ -3,23 +3,18 @@
  * validated and defaulted (`server/api/schemas/` validates them against these shapes), and
  * what the node pack and tests pass directly.
  */
-import type { DestinationAuth, HttpMethod, JsonObject, SigningSchemeName, TemplateName } from '../../core/types';
-import type { DeliveryFilter, ProfileRecord } from './records';
+import type { JsonObject, SigningSchemeName } from '../../core/types';
+import type { DeliveryFilter, ProfileRecord, WebhookRecord } from './records';
 
-export interface WebhookInput {
-	name: string;
-	description: string;
-	template: TemplateName;
-	url: string;
-	method: HttpMethod;
-	timeoutSeconds: number;
-	enabled: boolean;
-	auth: DestinationAuth;
+/** The fields of a webhook an admin sets; the secret may be left to be generated. */
+export type WebhookInput = Pick<
+	WebhookRecord,
+	'name' | 'description' | 'template' | 'url' | 'method' | 'timeoutSeconds' | 'enabled' | 'auth' | 'headers' | 'events'
+> & {
 	signing: { scheme: SigningSchemeName; secret?: string };
-	headers: Record<string, string>;
-	events: string[];
+	/** Absent: the template's default (1/s Slack, 4/s Teams, none custom). */
 	rateLimitPerSecond?: number | null;
-}
+};
 
 export type WebhookPatch = Partial<WebhookInput>;
 

@@ -10,7 +10,6 @@ import type { EventInput } from '../domain/inputs';
 import type { DeliveryRecord, EventRecord } from '../domain/records';
 import { routeEvent } from '../routing/router';
 import type { ConfigStore } from '../store/ports/configStore';
-import type { DeliveryLog } from '../store/ports/deliveryLog';
 import type { DeliveryQueue } from '../store/ports/deliveryQueue';
 
 export interface EventAnswer {
@@ -31,7 +30,6 @@ export class EventService {
 
 	constructor(
 		private readonly config: ConfigStore,
-		private readonly log: DeliveryLog,
 		private readonly queue: DeliveryQueue,
 	) {}
 
@@ -43,10 +41,7 @@ export class EventService {
 		// In-flight first: a duplicate must not be answered before the original is durable.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
-		if (input.id !== undefined) {
-			const known = await this.log.getEvent(id);
-			if (known) return { status: 200, answer: answerOf(known) };
-		}
+		// A repeated id is caught by the store's accept (its idempotency key), also across instances.
 
 		const accepting = this.accept(id, input);
 		this.inFlight.set(id, accepting);

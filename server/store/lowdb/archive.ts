@@ -129,6 +129,7 @@ export class Archive {
 	/** Reads every day's index into `deliveries` and `events`, oldest file first. */
 	async load(deliveries: DeliveryIndex, events: EventIndex): Promise<void> {
 		await this.loadSymbols();
+		const loaded: { file: number; index: Buffer }[] = [];
 		for (const day of await this.listDays()) {
 			const file = this.fileNumber(day);
 			const jsonPath = path.join(this.dir, `${day}.jsonl`);
@@ -155,8 +156,18 @@ export class Archive {
 				await fs.writeFile(`${idxPath}.tmp`, index, { mode: 0o600 });
 				await fs.rename(`${idxPath}.tmp`, idxPath);
 			}
-			decodeIndex(index, file, deliveries, events);
+			loaded.push({ file, index });
 		}
+		// Room for every record first: no growing and rehashing a million slots step by step.
+		let eventCount = 0;
+		let total = 0;
+		for (const { index } of loaded) {
+			for (let at = 0; at < index.length; at += RECORD_BYTES) if (index[at] === KIND_EVENT) eventCount++;
+			total += index.length / RECORD_BYTES;
+		}
+		deliveries.reserve(total - eventCount);
+		events.reserve(eventCount);
+		for (const { file, index } of loaded) decodeIndex(index, file, deliveries, events);
 	}
 
 	/** The record at a location (as given by the index). */

@@ -2,8 +2,10 @@
  * The delivery queue in PostgreSQL, shared by every dispatcher on the database. Claims take due
  * deliveries of enabled webhooks with `FOR UPDATE SKIP LOCKED` and stamp a lease (owner, until);
  * an expired lease makes a delivery claimable again, so work held by a killed instance is taken
- * over. `accept` is one statement: the event (its id unique: idempotency), its deliveries and a
- * `NOTIFY` that wakes every instance's worker.
+ * over. `accept` is one statement: the event (its id unique: idempotency) and its deliveries.
+ * New work wakes this instance's worker at once and the others by a `NOTIFY` sent after the
+ * commit, at most one per NOTIFY_COALESCE_MS: a NOTIFY inside the accepting transaction would
+ * serialise every commit behind PostgreSQL's notify lock, one WAL flush at a time.
  */
 import type { AttemptUpdate, DeliveryRecord, EventRecord } from '../../domain/records';
 import type { AcceptOutcome, ClaimedDelivery, DeliveryQueue } from '../ports/deliveryQueue';
@@ -19,10 +21,24 @@ interface ClaimRow extends DeliveryRow {
 	e_deliveries: EventRow['deliveries'];
 }
 
+const NOTIFY_COALESCE_MS = 5;
+
 export class PgDeliveryQueue implements DeliveryQueue {
 	private readonly listeners = new Set<() => void>();
+	private notifyTimer: NodeJS.Timeout | null = null;
+	private readonly pendingRecords: { update: AttemptUpdate; resolve: () => void; reject: (error: Error) => void }[] = [];
 
 	constructor(private readonly db: Database) {}
+
+	/** Tells the other instances there is new work (coalesced; a lost one is caught by their poll). */
+	private notifyOthers(): void {
+		if (this.notifyTimer) return;
+		this.notifyTimer = setTimeout(() => {
+			this.notifyTimer = null;
+			this.db.queueQuery('SELECT pg_notify($1, $2)', [WORK_CHANNEL, '']).catch(() => undefined);
+		}, NOTIFY_COALESCE_MS);
+		this.notifyTimer.unref();
+	}
 
 	/** A `mdm_dispatcher_work` notification, or the listener reconnected (notifications may be lost). */
 	wake(): void {
@@ -43,9 +59,8 @@ export class PgDeliveryQueue implements DeliveryQueue {
 			   INSERT INTO deliveries (id, event_id, event_type, webhook_id, profile_id, status, created_at, next_attempt_at)
 			   SELECT x.id, x."eventId", x."eventType", x."webhookId", x."profileId", 'pending', x."createdAt", x."nextAttemptAt"
 			   FROM jsonb_to_recordset($7::jsonb) AS x(id text, "eventId" text, "eventType" text, "webhookId" text, "profileId" text, "createdAt" timestamptz, "nextAttemptAt" timestamptz)
-			   WHERE EXISTS (SELECT 1 FROM e) RETURNING 1),
-			 n AS (SELECT pg_notify($8, '') FROM e WHERE $9)
-			 SELECT (SELECT count(*) FROM e)::int AS inserted, (SELECT count(*) FROM d)::int AS queued, (SELECT count(*) FROM n)::int AS notified`,
+			   WHERE EXISTS (SELECT 1 FROM e) RETURNING 1)
+			 SELECT (SELECT count(*) FROM e)::int AS inserted, (SELECT count(*) FROM d)::int AS queued`,
 			[
 				event.id,
 				event.type,
@@ -54,12 +69,13 @@ export class PgDeliveryQueue implements DeliveryQueue {
 				event.receivedAt,
 				JSON.stringify(event.deliveries),
 				JSON.stringify(deliveries),
-				WORK_CHANNEL,
-				deliveries.length > 0,
 			],
 		);
 		if (rows[0].inserted === 1) {
-			if (deliveries.length > 0) this.wake();
+			if (deliveries.length > 0) {
+				this.wake();
+				this.notifyOthers();
+			}
 			return { accepted: true, event };
 		}
 		const stored = await this.db.query<EventRow>('SELECT * FROM events WHERE id = $1', [event.id]);
@@ -67,7 +83,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
 	}
 
 	async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-		const { rows } = await this.db.query<ClaimRow>(
+		const { rows } = await this.db.queueQuery<ClaimRow>(
 			`WITH due AS (
 			   SELECT d.id FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
 			   WHERE d.status = 'pending' AND d.next_attempt_at <= now()
@@ -97,58 +113,78 @@ export class PgDeliveryQueue implements DeliveryQueue {
 
 	async renew(owner: string, ids: string[], leaseMs: number): Promise<void> {
 		if (ids.length === 0) return;
-		await this.db.query(
+		await this.db.queueQuery(
 			`UPDATE deliveries SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
 			 WHERE lease_owner = $1 AND id = ANY($2) AND status = 'pending'`,
 			[owner, ids, leaseMs],
 		);
 	}
 
-	async record(update: AttemptUpdate): Promise<void> {
-		await this.db.query(
-			`UPDATE deliveries SET attempts = attempts || $2::jsonb, attempt_count = attempt_count + 1,
-			   last_attempt_at = $3, response_code = $4, next_attempt_at = $5, request = $6, status = $7,
-			   lease_owner = NULL, lease_until = NULL
-			 WHERE id = $1 AND status = 'pending'`,
-			[
-				update.deliveryId,
-				JSON.stringify([update.attempt]),
-				update.attempt.at,
-				update.attempt.statusCode,
-				update.nextAttemptAt,
-				JSON.stringify(update.request),
-				update.status,
-			],
-		);
+	/**
+	 * Records arriving together (attempts finishing in the same turn of the event loop) are
+	 * written by one statement: one round trip for many, as the lowdb journal's group commit.
+	 */
+	record(update: AttemptUpdate): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.pendingRecords.push({ update, resolve, reject });
+			if (this.pendingRecords.length === 1) setImmediate(() => void this.flushRecords());
+		});
+	}
+
+	private async flushRecords(): Promise<void> {
+		const batch = this.pendingRecords.splice(0);
+		if (batch.length === 0) return;
+		const rows = batch.map(({ update }) => ({
+			id: update.deliveryId,
+			attempt: update.attempt,
+			at: update.attempt.at,
+			code: update.attempt.statusCode,
+			next: update.nextAttemptAt,
+			request: update.request,
+			status: update.status,
+		}));
+		try {
+			await this.db.queueQuery(
+				`UPDATE deliveries d SET attempts = d.attempts || jsonb_build_array(x.attempt), attempt_count = d.attempt_count + 1,
+				   last_attempt_at = x.at, response_code = x.code, next_attempt_at = x.next, request = x.request, status = x.status,
+				   lease_owner = NULL, lease_until = NULL
+				 FROM jsonb_to_recordset($1::jsonb) AS x(id text, attempt jsonb, at timestamptz, code integer, next timestamptz, request json, status text)
+				 WHERE d.id = x.id AND d.status = 'pending'`,
+				[JSON.stringify(rows)],
+			);
+			for (const item of batch) item.resolve();
+		} catch (error) {
+			for (const item of batch) item.reject(error as Error);
+		}
 	}
 
 	async defer(id: string, at: string): Promise<void> {
-		await this.db.query(
+		await this.db.queueQuery(
 			"UPDATE deliveries SET next_attempt_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND status = 'pending'",
 			[id, at],
 		);
 	}
 
 	async release(owner: string): Promise<void> {
-		await this.db.query("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'", [owner]);
+		await this.db.queueQuery("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'", [owner]);
 	}
 
 	async requeue(ids: string[], at: string): Promise<DeliveryRecord[]> {
 		if (ids.length === 0) return [];
 		const { rows } = await this.db.query<DeliveryRow>(
-			`WITH r AS (
-			   UPDATE deliveries SET status = 'pending', next_attempt_at = $2, lease_owner = NULL, lease_until = NULL
-			   WHERE id = ANY($1) AND status <> 'pending' RETURNING *),
-			 n AS (SELECT pg_notify($3, '') WHERE EXISTS (SELECT 1 FROM r))
-			 SELECT r.*, (SELECT count(*) FROM n) AS notified FROM r`,
-			[ids, at, WORK_CHANNEL],
+			`UPDATE deliveries SET status = 'pending', next_attempt_at = $2, lease_owner = NULL, lease_until = NULL
+			 WHERE id = ANY($1) AND status <> 'pending' RETURNING *`,
+			[ids, at],
 		);
-		if (rows.length > 0) this.wake();
+		if (rows.length > 0) {
+			this.wake();
+			this.notifyOthers();
+		}
 		return rows.map(deliveryFromRow);
 	}
 
 	async nextDueAt(): Promise<number | null> {
-		const { rows } = await this.db.query<{ due: Date | null }>(
+		const { rows } = await this.db.queueQuery<{ due: Date | null }>(
 			`SELECT min(GREATEST(d.next_attempt_at, COALESCE(d.lease_until, d.next_attempt_at))) AS due
 			 FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
 			 WHERE d.status = 'pending' AND w.enabled`,

@@ -6,7 +6,7 @@ export class PgRateLimiter implements RateLimiter {
 	constructor(private readonly db: Database) {}
 
 	async book(webhookId: string, ratePerSecond: number, horizonMs: number): Promise<Booking> {
-		const { rows } = await this.db.query<{ reserved: boolean; wait_ms: number }>(
+		const { rows } = await this.db.queueQuery<{ reserved: boolean; wait_ms: number }>(
 			'SELECT reserved, wait_ms FROM book_rate_token($1, $2, $3)',
 			[webhookId, ratePerSecond, horizonMs],
 		);

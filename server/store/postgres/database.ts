@@ -31,24 +31,43 @@ export function maskConnectionString(url: string): string {
 	}
 }
 
+/**
+ * Two pools: `pool` commits durably (what a 202 or a config answer promises), `relaxed` with
+ * `synchronous_commit = off` for the queue's bookkeeping (claims, attempt records, deferrals,
+ * rate buckets): a crash of the database can lose the last of those, which only repeats an
+ * attempt (at-least-once, as the lowdb journal's deferred attempt lines), and they no longer wait
+ * for a WAL flush each.
+ */
 export class Database {
 	readonly pool: pg.Pool;
+	private readonly relaxed: pg.Pool;
 
 	constructor(readonly url: string) {
-		this.pool = new pg.Pool({
-			connectionString: url,
-			max: 10,
-			connectionTimeoutMillis: 5000,
-			idleTimeoutMillis: 30_000,
-			application_name: 'mdm-dispatcher',
+		const settings = { connectionString: url, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 };
+		this.pool = new pg.Pool({ ...settings, max: 8, application_name: 'mdm-dispatcher' });
+		this.relaxed = new pg.Pool({
+			...settings,
+			max: 8,
+			application_name: 'mdm-dispatcher-queue',
+			options: '-c synchronous_commit=off',
 		});
 		// An idle client losing its connection must not crash the process; the next query reports it.
 		this.pool.on('error', () => undefined);
+		this.relaxed.on('error', () => undefined);
 	}
 
 	async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
 		try {
 			return await this.pool.query<R>(text, values);
+		} catch (error) {
+			throw translate(error);
+		}
+	}
+
+	/** A statement whose commit may be lost in a database crash without losing an accepted event. */
+	async queueQuery<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+		try {
+			return await this.relaxed.query<R>(text, values);
 		} catch (error) {
 			throw translate(error);
 		}
@@ -75,8 +94,8 @@ export class Database {
 		}
 	}
 
-	close(): Promise<void> {
-		return this.pool.end();
+	async close(): Promise<void> {
+		await Promise.all([this.pool.end(), this.relaxed.end()]);
 	}
 }
 
