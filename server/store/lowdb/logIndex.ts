@@ -1,5 +1,5 @@
 /**
- * The compact in-memory index of the lowdb delivery log. A delivery costs ~45 bytes here (typed
+ * The compact in-memory index of the lowdb delivery log. A delivery costs ~50 bytes here (typed
  * columns: id hash, creation time, webhook / profile / event type as interned symbols, status,
  * response code, and where its record is), not the ~4 KB of a record object: the records
  * themselves stay in the archive files on disk and are read back for the page being answered.
@@ -208,10 +208,17 @@ export class RecordIndex<T extends { id: string }> {
 
 	/** Keeps the slots for which `keep` holds, in order; returns how many were dropped. */
 	retain(keep: (slot: number) => boolean): number {
-		const order: number[] = [];
-		for (let slot = 0; slot < this.size; slot++) if (keep(slot)) order.push(slot);
-		const dropped = this.size - order.length;
-		if (dropped > 0) this.permute(Uint32Array.from(order));
+		// Usually nothing is dropped (retention runs hourly): find the first slot that goes before
+		// building anything.
+		let first = 0;
+		while (first < this.size && keep(first)) first++;
+		if (first === this.size) return 0;
+		const order = new Uint32Array(this.size);
+		let kept = 0;
+		for (let slot = 0; slot < first; slot++) order[kept++] = slot;
+		for (let slot = first + 1; slot < this.size; slot++) if (keep(slot)) order[kept++] = slot;
+		const dropped = this.size - kept;
+		this.permute(order.subarray(0, kept));
 		return dropped;
 	}
 
