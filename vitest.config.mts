@@ -25,7 +25,7 @@ export default defineConfig({
 				test: {
 					name: 'postgres',
 					include: [
-						'test/server/{retries,deliveryLog,security,routing,eventIngest,validation,lostUpdate}.test.ts',
+						'test/server/{retries,deliveryLog,security,routing,eventIngest,validation,lostUpdate,sources,vendorIngest}.test.ts',
 						'test/nodes/{mdmEventTrigger,sendWebhook}.test.ts',
 					],
 					env: { TEST_BACKEND: 'postgres' },

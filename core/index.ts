@@ -15,3 +15,4 @@ export * from './outbound/buildRequest';
 
 export * from './templates';
 export * from './mapping/jsonata';
+export * from './vendors';

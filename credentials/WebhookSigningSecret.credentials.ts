@@ -37,7 +37,8 @@ export class WebhookSigningSecret implements ICredentialType {
 				{
 					name: 'Mender',
 					value: 'mender',
-					description: 'X-Men-Signature: hex HMAC-SHA256 of the body',
+					description:
+						'X-Men-Signature: hex HMAC-SHA256 of the body, keyed with the hex-decoded secret; the secret is hex, as Mender requires',
 				},
 				{
 					name: 'Generic HMAC',
@@ -55,7 +56,7 @@ export class WebhookSigningSecret implements ICredentialType {
 			default: '',
 			placeholder: 'whsec_…',
 			description:
-				'For Standard Webhooks the whsec_ secret the dispatcher showed when the webhook was created; for the HMAC schemes the shared secret as text',
+				'For Standard Webhooks the whsec_ secret the dispatcher showed when the webhook was created; for Mender the hex string entered in Mender (e.g. 64 hex characters); for the other HMAC schemes the shared secret as text',
 			required: true,
 		},
 	];

@@ -3,7 +3,9 @@ import express, { type Express } from 'express';
 import { deliveriesRouter } from './api/v1/deliveries';
 import { eventTypesRouter } from './api/v1/eventTypes';
 import { eventsRouter } from './api/v1/events';
+import { ingestRouter } from './api/ingest';
 import { profilesRouter } from './api/v1/profiles';
+import { sourcesRouter } from './api/v1/sources';
 import { webhooksRouter } from './api/v1/webhooks';
 import type { DispatcherContext } from './context';
 import { requireApiKey } from './http/auth';
@@ -25,6 +27,9 @@ export function createApp(context: DispatcherContext): Express {
 		response.json(openApi);
 	});
 
+	// Vendors' own webhooks: authenticated by the source's URL token, not the admin key.
+	app.use(ingestRouter(context, MAX_BODY_BYTES));
+
 	const v1 = express.Router();
 	v1.use(requireApiKey(context.apiKeyHash));
 	v1.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
@@ -33,6 +38,7 @@ export function createApp(context: DispatcherContext): Express {
 	v1.use(webhooksRouter(context));
 	v1.use(profilesRouter(context));
 	v1.use(deliveriesRouter(context));
+	v1.use(sourcesRouter(context));
 	app.use('/v1', v1);
 
 	app.use((request, _response, next) => {

@@ -19,6 +19,8 @@ export interface DispatcherSettings {
 	databaseUrl: string | null;
 	/** How long a claimed delivery stays leased to a worker that stops renewing it (it died). */
 	leaseSeconds: number;
+	/** The origin MDMs reach the dispatcher at, for ingest URLs (`DISPATCHER_PUBLIC_URL`); null: the request's. */
+	publicUrl: string | null;
 }
 
 export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> = {
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> =
 	syncWrites: true,
 	databaseUrl: null,
 	leaseSeconds: 30,
+	publicUrl: null,
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): DispatcherSettings {
@@ -57,7 +60,20 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatche
 		syncWrites: env.DISPATCHER_SYNC_WRITES !== 'false',
 		databaseUrl: parseDatabaseUrl(env.DISPATCHER_DATABASE_URL),
 		leaseSeconds: parseInteger('DISPATCHER_LEASE_SECONDS', env.DISPATCHER_LEASE_SECONDS, DEFAULT_SETTINGS.leaseSeconds, 1, 3600),
+		publicUrl: parsePublicUrl(env.DISPATCHER_PUBLIC_URL),
 	};
+}
+
+function parsePublicUrl(value: string | undefined): string | null {
+	if (value === undefined || value.trim() === '') return null;
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		throw new Error(`DISPATCHER_PUBLIC_URL must be an http(s) URL, got "${value}"`);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('DISPATCHER_PUBLIC_URL must be an http(s) URL');
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {

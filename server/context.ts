@@ -5,6 +5,8 @@ import type { DeliveryWorker } from './delivery/worker';
 import type { DeliveryService } from './services/deliveryService';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
+import type { SourceIngestService } from './services/sourceIngestService';
+import type { SourceService } from './services/sourceService';
 import type { WebhookService } from './services/webhookService';
 import type { StoreBackend } from './store/ports/backend';
 
@@ -17,6 +19,10 @@ export interface DispatcherContext {
 	profiles: ProfileService;
 	events: EventService;
 	deliveries: DeliveryService;
+	sources: SourceService;
+	sourceIngest: SourceIngestService;
+	/** `DISPATCHER_PUBLIC_URL`: the origin ingest URLs are built with (else the request's). */
+	publicUrl: string | null;
 	/** sha256 of the admin API key (kept current when another instance changes it). */
 	apiKeyHash: () => string;
 }

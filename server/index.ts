@@ -16,7 +16,10 @@ import { hashApiKey } from './http/auth';
 import { DeliveryService } from './services/deliveryService';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
+import { SourceIngestService } from './services/sourceIngestService';
+import { SourceService } from './services/sourceService';
 import { WebhookService } from './services/webhookService';
+import type { StoreFiles } from './store/lowdb/files';
 import { openBackend } from './store/openBackend';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
@@ -28,6 +31,8 @@ export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile
 	compactAfterBytes?: number;
 	/** How destination hostnames resolve (default: the system resolver). */
 	resolver?: HostResolver;
+	/** The store's file layer (default: the disk; fault tests pass one whose writes fail). */
+	storeFiles?: StoreFiles;
 }
 
 export interface RunningDispatcher {
@@ -42,13 +47,14 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
 	const backend = await openBackend({
 		databaseUrl: settings.databaseUrl,
 		dataFile: options.dataFile,
 		syncWrites: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
+		files: options.storeFiles,
 	});
 	const { config, log, queue } = backend;
 
@@ -88,6 +94,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		retryScheduleSeconds: settings.retryScheduleSeconds,
 		leaseMs: settings.leaseSeconds * 1000,
 	});
+	const events = new EventService(config, queue);
 	const context: DispatcherContext = {
 		backend,
 		guard,
@@ -95,8 +102,11 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		worker,
 		webhooks: new WebhookService(config, guard, client),
 		profiles: new ProfileService(config),
-		events: new EventService(config, queue),
+		events,
 		deliveries: new DeliveryService(log, queue),
+		sources: new SourceService(config),
+		sourceIngest: new SourceIngestService(config, events),
+		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => apiKeyHash,
 	};
 	worker.start();

@@ -21,10 +21,13 @@ async function main(): Promise<void> {
 		console.log(`${signal}: finishing in-flight deliveries and compacting the store…`);
 		// Everything accepted is already durable; a shutdown that hangs may be cut short safely.
 		setTimeout(() => process.exit(1), 15_000).unref();
+		// Held until close() is done: the last writes wait on unref'ed timers (the journal's group
+		// commit), which alone would let the process end before the final compaction.
+		setInterval(() => undefined, 1000);
 		dispatcher.close().then(
 			() => process.exit(0),
 			(error: unknown) => {
-				console.error(error);
+				console.error(`stop failed: ${(error as Error).message}`);
 				process.exit(1);
 			},
 		);

@@ -3,11 +3,12 @@
  * document cannot drift from what the server accepts. Served at `GET /openapi.json`;
  * `docs/openapi.json` is a copy written by `npm run docs:openapi`.
  */
-import { ENVELOPE_SCHEMA, PACKAGE_VERSION } from '../core';
+import { ENVELOPE_SCHEMA, PACKAGE_VERSION, VENDOR_NAMES } from '../core';
 import type { JsonSchema } from '../core/types';
 import { bulkRetrySchema, deliveryListQuerySchema, deliverySummaryQuerySchema } from './api/schemas/delivery';
 import { eventIngestSchema } from './api/schemas/event';
 import { previewQuerySchema, profileCreateSchema, profileUpdateSchema } from './api/schemas/profile';
+import { sourceCreateSchema, sourceRotateSchema, sourceUpdateSchema } from './api/schemas/source';
 import { mockEventSchema, secretRotateSchema, webhookCreateSchema, webhookUpdateSchema } from './api/schemas/webhook';
 
 type Operation = Record<string, unknown>;
@@ -84,6 +85,17 @@ const deliveryDetailSchema: JsonSchema = {
 					description: 'The last request sent, credentials masked',
 					properties: { method: { type: 'string' }, url: { type: 'string' }, headers: { type: 'object' }, body: { type: 'string' } },
 				},
+				origin: {
+					type: 'object',
+					description: 'Events from an ingest source: what the MDM sent (its body, at most 16 KiB)',
+					properties: {
+						sourceId: { type: 'string' },
+						vendor: { enum: [...VENDOR_NAMES] },
+						body: { type: 'string' },
+						bodyBytes: { type: 'integer' },
+						truncated: { type: 'boolean' },
+					},
+				},
 				attempts: {
 					type: 'array',
 					items: {
@@ -100,6 +112,55 @@ const deliveryDetailSchema: JsonSchema = {
 			},
 		},
 	],
+};
+
+const sourceStatsSchema: JsonSchema = {
+	type: 'object',
+	description: 'Requests past the token check, by outcome; `events`: canonical events stored.',
+	properties: {
+		received: { type: 'integer' },
+		accepted: { type: 'integer' },
+		duplicates: { type: 'integer' },
+		rejected: { type: 'integer' },
+		events: { type: 'integer' },
+		lastReceivedAt: { type: ['string', 'null'], format: 'date-time' },
+		lastError: {
+			type: ['object', 'null'],
+			properties: { at: { type: 'string', format: 'date-time' }, status: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
+		},
+	},
+};
+
+const sourceSchema: JsonSchema = {
+	type: 'object',
+	properties: {
+		id: { type: 'string' },
+		name: { type: 'string' },
+		description: { type: 'string' },
+		vendor: { enum: [...VENDOR_NAMES] },
+		enabled: { type: 'boolean' },
+		ingestUrl: { type: 'string', description: '`<origin>/ingest/<id>/<token>`: paste into the MDM. The token reads `********` except in the create and rotate answers.' },
+		secret: { type: 'string', description: 'Masked except in the create and rotate answers.' },
+		auth: { type: 'object', description: 'Password or token masked except in the create answer.' },
+		hmac: { type: ['object', 'null'] },
+		mapping: { type: ['string', 'null'] },
+		setup: { type: 'string', description: 'Where to paste what in the vendor\'s product.' },
+		nexthinkTemplate: { type: 'string', description: 'nexthink: the JSON payload template to paste into Nexthink.' },
+		previousCredentialsExpireAt: { type: 'string', format: 'date-time', description: 'Until then the token and secret before the last rotation still work.' },
+		stats: sourceStatsSchema,
+		createdAt: { type: 'string', format: 'date-time' },
+		updatedAt: { type: 'string', format: 'date-time' },
+	},
+};
+
+const ingestAnswerSchema: JsonSchema = {
+	type: 'object',
+	properties: {
+		events: {
+			type: 'array',
+			items: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, duplicate: { type: 'boolean' } } },
+		},
+	},
 };
 
 const testResultSchema: JsonSchema = {
@@ -120,7 +181,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 			title: 'MDM webhook dispatcher',
 			version: PACKAGE_VERSION,
 			description:
-				'Takes MDM device events in and delivers them signed, with retries, to Slack, Teams and custom endpoints. Every `/v1` call needs `Authorization: Bearer <key>`.',
+				'Takes MDM device events in (its own API, or each MDM\'s native webhooks at an ingest source\'s URL) and delivers them signed, with retries, to Slack, Teams and custom endpoints. Every `/v1` call needs `Authorization: Bearer <key>`.',
 		},
 		servers: [{ url: 'http://127.0.0.1:8787' }],
 		security: [{ apiKey: [] }],
@@ -137,6 +198,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 				Delivery: deliverySchema,
 				DeliveryDetail: deliveryDetailSchema,
 				TestResult: testResultSchema,
+				SourceCreate: sourceCreateSchema,
+				SourceUpdate: sourceUpdateSchema,
+				Source: sourceSchema,
+				IngestAnswer: ingestAnswerSchema,
 			},
 		},
 		paths: {
@@ -217,6 +282,48 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 			'/v1/deliveries/{id}/retry': {
 				parameters: [idParam('Delivery')],
 				post: { summary: 'Re-queue a finished delivery', responses: { '202': answer('Re-queued'), '409': answer('Already pending', ref('Error')), ...errors } },
+			},
+			'/v1/sources': {
+				post: {
+					summary: 'Create an ingest source; its ingest URL and secret are shown in full only in this answer',
+					requestBody: json(ref('SourceCreate')),
+					responses: { '201': answer('Created', ref('Source')), ...errors },
+				},
+				get: { summary: 'List ingest sources (tokens and secrets masked), with their counters', responses: { '200': answer('`{data: Source[]}`'), ...errors } },
+			},
+			'/v1/sources/{id}': {
+				parameters: [idParam('Source')],
+				get: { summary: 'One ingest source with its counters and last error', responses: { '200': answer('Source', ref('Source')), '404': answer('Not found', ref('Error')), ...errors } },
+				patch: { summary: 'Change fields (not the vendor); `enabled:false` makes the ingest URL answer 404 `source_disabled`', requestBody: json(ref('SourceUpdate')), responses: { '200': answer('Updated', ref('Source')), ...errors } },
+				delete: { summary: 'Delete; its ingest URL answers 404 from then on', responses: { '204': answer('Deleted'), ...errors } },
+			},
+			'/v1/sources/{id}/rotate': {
+				parameters: [idParam('Source')],
+				post: {
+					summary: 'New URL token and (where the vendor signs) secret, shown once; the old ones are accepted for 24 h',
+					requestBody: json(sourceRotateSchema),
+					responses: { '200': answer('Source with the new ingest URL and secret', ref('Source')), ...errors },
+				},
+			},
+			'/ingest/{sourceId}/{token}': {
+				parameters: [
+					{ name: 'sourceId', in: 'path', required: true, schema: { type: 'string' } },
+					{ name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: 'The source\'s URL token: the credential (no admin key).' },
+				],
+				post: {
+					summary: "An MDM's own webhook: verified (Mender/Scalefusion signature, Basic/Bearer, or the token alone for Kobiton), mapped to canonical events, stored, routed",
+					security: [],
+					requestBody: { description: "The vendor's body, exactly as it sends it.", content: { 'application/json': { schema: {} } } },
+					responses: {
+						'202': answer('Stored (at least one new event); answered once on disk', ref('IngestAnswer')),
+						'200': answer('Every event of the body was already stored: nothing sent again', ref('IngestAnswer')),
+						'400': answer('Empty or not JSON', ref('Error')),
+						'401': answer('Wrong token, signature or credentials (nothing stored)', ref('Error')),
+						'404': answer('No such source, or `source_disabled`', ref('Error')),
+						'413': answer('Body over 1 MiB', ref('Error')),
+						'422': answer('The body does not map to a catalog event; `details` says why', ref('Error')),
+					},
+				},
 			},
 			'/v1/deliveries/retry': {
 				post: { summary: 'Bulk replay: re-queue finished deliveries matching a filter', requestBody: json(bulkRetrySchema), responses: { '202': answer('`{requeued, ids}`'), ...errors } },

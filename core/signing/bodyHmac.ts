@@ -1,7 +1,7 @@
 /**
  * Schemes that send the hex HMAC-SHA256 of the body in one header (Scalefusion, Mender).
  * These have no timestamp, so they cannot detect replays: receivers should dedupe by `webhook-id`,
- * which the dispatcher always sends.
+ * which the dispatcher always sends. They differ in how the secret becomes the HMAC key (`key`).
  */
 import type { SignInput, SigningScheme, VerifyInput, VerifyResult } from '../types';
 import { computeHmac, verifyHmac } from './hmac';
@@ -15,14 +15,15 @@ export interface BodyHmacSchemeOptions {
 	signatureHeaderAliases?: readonly string[];
 	/** Constant headers sent alongside the signature. */
 	staticHeaders?: Readonly<Record<string, string>>;
+	/**
+	 * The HMAC key of a configured secret; throws `InvalidSecretError` for a secret the scheme
+	 * cannot use. Scalefusion: the secret string's UTF-8 bytes (its reference code calls
+	 * `hmac_256(ENV[SCALEFUSION_SECRET_KEY], body)` with the secret as typed). Mender: the
+	 * hex-decoded bytes, as its server signs.
+	 */
+	key: (secret: string) => Buffer;
 }
 
-/**
- * The key is the secret string's UTF-8 bytes, exactly as configured (a `whsec_` secret is NOT
- * base64-decoded for these schemes): Scalefusion's reference code calls
- * `hmac_256(ENV[SCALEFUSION_SECRET_KEY], body)` with the secret as typed, and Mender's docs say
- * "the HMAC-SHA256 of the payload using the configured secret".
- */
 export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 	const accepted = [options.signatureHeader, ...(options.signatureHeaderAliases ?? [])];
 	const staticHeaders = options.staticHeaders ?? {};
@@ -31,7 +32,12 @@ export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 		const secret = input.secrets[0];
 		if (!secret) throw new Error(`${options.name} signing needs a secret`);
 		return {
-			[options.signatureHeader]: computeHmac({ algorithm: 'sha256', encoding: 'hex', secret, body: input.body }),
+			[options.signatureHeader]: computeHmac({
+				algorithm: 'sha256',
+				encoding: 'hex',
+				secret: options.key(secret),
+				body: input.body,
+			}),
 			...staticHeaders,
 		};
 	}
@@ -46,6 +52,12 @@ export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 			return fail('missing_header', `missing header ${options.signatureHeader}`);
 		}
 		if (typeof input.secret !== 'string' || input.secret === '') return fail('bad_secret', 'signing secret is empty');
+		let key: Buffer;
+		try {
+			key = options.key(input.secret);
+		} catch (error) {
+			return fail('bad_secret', (error as Error).message);
+		}
 		for (const [name, value] of Object.entries(staticHeaders)) {
 			const got = getHeader(input.headers, name);
 			if (got !== undefined && got.trim().toLowerCase() !== value.toLowerCase()) {
@@ -56,7 +68,7 @@ export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 		const ok = verifyHmac({
 			algorithm: 'sha256',
 			encoding: 'hex',
-			secret: input.secret,
+			secret: key,
 			body: input.body,
 			prefix: 'sha256=',
 			signature,

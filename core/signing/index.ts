@@ -6,6 +6,8 @@ import { standardScheme } from './standard';
 
 export * from './hmac';
 export * from './secret';
+export * from './menderSecret';
+export * from './schemeSecrets';
 export { standardScheme, standardSignature, DEFAULT_TOLERANCE_SECONDS, STANDARD_HEADERS } from './standard';
 export { scalefusionScheme, SCALEFUSION_SIGNATURE_HEADER } from './scalefusion';
 export { menderScheme, MENDER_SIGNATURE_HEADER, MENDER_ALGORITHM_HEADER, MENDER_ALGORITHM } from './mender';

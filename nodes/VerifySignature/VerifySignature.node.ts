@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { signingSecretProblem } from '../../core';
 import { webhookSigningSecretTest } from '../shared/credentialTests';
 import { verifyItem } from './actions/verify';
 import type { VerifySchemeName, VerifySettings } from './actions/verify';
@@ -150,6 +151,13 @@ export class VerifySignature implements INodeType {
 				if (!secret) {
 					throw new NodeOperationError(this.getNode(), 'The signing credential has no secret', {
 						itemIndex,
+					});
+				}
+				const secretProblem = scheme === 'mender' ? signingSecretProblem('mender', secret) : undefined;
+				if (secretProblem) {
+					throw new NodeOperationError(this.getNode(), 'The signing credential\'s secret cannot verify Mender requests', {
+						itemIndex,
+						description: `${secretProblem}. Use the secret exactly as entered in Mender's webhook integration.`,
 					});
 				}
 				const hmacOnly = scheme === 'hmac';

@@ -4,12 +4,12 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { signatureHeaders } from '../../core';
+import { signingSecretProblem } from '../../core';
 
 /**
  * Offline test of a Webhook Signing Secret credential (`testedBy` on the nodes that use it):
- * the secret must be set, and for Standard Webhooks it must decode as a `whsec_` key, which is
- * checked by signing a probe message with the core's scheme. Nothing leaves n8n.
+ * the secret must be set and fit its scheme (Standard Webhooks: a `whsec_` key; Mender: hex), by
+ * the core's rule. Nothing leaves n8n.
  */
 export async function webhookSigningSecretTest(
 	this: ICredentialTestFunctions,
@@ -18,16 +18,11 @@ export async function webhookSigningSecretTest(
 	const scheme = String(credential.data?.scheme ?? 'standard');
 	const secret = String(credential.data?.secret ?? '');
 	if (!secret) return { status: 'Error', message: 'The secret is empty' };
-	if (scheme === 'standard') {
-		try {
-			signatureHeaders('standard', {
-				messageId: 'msg_credential_test',
-				timestamp: Math.floor(Date.now() / 1000),
-				body: '{}',
-				secrets: [secret],
-			});
-		} catch (error) {
-			return { status: 'Error', message: `Not a Standard Webhooks secret: ${(error as Error).message}` };
+	if (scheme === 'standard' || scheme === 'mender') {
+		const problem = signingSecretProblem(scheme, secret);
+		if (problem) {
+			const name = scheme === 'standard' ? 'a Standard Webhooks' : 'a Mender';
+			return { status: 'Error', message: `Not ${name} secret: ${problem}` };
 		}
 	}
 	return { status: 'OK', message: `The secret can be used with the "${scheme}" scheme` };

@@ -56,7 +56,7 @@ const PLACEHOLDER = {
   teams: 'https://example.webhook.office.com/webhookb2/REPLACE_WITH_YOUR_TEAMS_WORKFLOW_URL',
   custom: 'https://mdm-receiver.example.com',
 };
-const PACK_NODES = ['mdmEventTrigger', 'sendWebhook', 'verifySignature'].map((n) => `n8n-nodes-mdm-webhooks.${n}`);
+const PACK_NODES = ['mdmEventTrigger', 'sendWebhook', 'verifySignature', 'mdmVendorEvent'].map((n) => `n8n-nodes-mdm-webhooks.${n}`);
 const PACK_CREDENTIALS = ['mdmDispatcherApi', 'webhookSigningSecret', 'destinationAuth'];
 
 /** @param {string} s */
@@ -169,7 +169,8 @@ async function main() {
     const secrets = {
       receiverToken: `rcv_${crypto.randomBytes(16).toString('hex')}`,
       receiverSigning: `whsec_${crypto.randomBytes(32).toString('base64')}`,
-      mender: `mender-${crypto.randomBytes(16).toString('hex')}`,
+      // Mender secrets are hex (Mender keys its HMAC with the decoded bytes).
+      mender: crypto.randomBytes(32).toString('hex'),
     };
     /** @type {N8nClient | undefined} */
     let client;
@@ -291,7 +292,7 @@ async function main() {
       );
     };
 
-    await check('n8n lists the pack\'s three nodes and three credential types', async () => {
+    await check('n8n lists the pack\'s four nodes and three credential types', async () => {
       const types = await c.nodeTypes();
       const names = new Set(types.map((t) => t.name));
       const missing = PACK_NODES.filter((x) => !names.has(x));
@@ -471,15 +472,18 @@ async function main() {
       return `401 ${r.text.slice(0, 80)}; executions stayed at ${after.length}; untampered control → 200, Slack, 1 execution`;
     }, enrollBlocked);
 
-    /** A Mender-style device event (Mender's webhook body), signed with the Mender scheme. */
+    /**
+     * A Mender device-status-changed event as Mender's server sends it (iot-manager WebhookEvent
+     * {id, type, data, time}), signed as it signs: hex HMAC-SHA256 keyed with the hex-decoded secret.
+     */
     const menderRequest = () => {
       const body = JSON.stringify({
         id: crypto.randomUUID(),
         type: 'device-status-changed',
-        data: { id: crypto.randomUUID(), status: 'accepted', identity_data: { mac: '52:54:00:12:34:56' }, updated_ts: new Date().toISOString() },
-        timestamp: new Date().toISOString(),
+        data: { id: crypto.randomUUID(), status: 'accepted' },
+        time: new Date().toISOString(),
       });
-      return { body, sig: crypto.createHmac('sha256', Buffer.from(secrets.mender, 'utf8')).update(body).digest('hex') };
+      return { body, sig: crypto.createHmac('sha256', Buffer.from(secrets.mender, 'hex')).update(body).digest('hex') };
     };
     const verifyUrl = () => `${n.baseUrl}/webhook/${WF.verify.path}`;
     /** @param {string} body @param {string} sig */

@@ -1,5 +1,5 @@
 /** Test and mock sends: one attempt, answered to the caller, never logged. */
-import { newId } from '../../core';
+import { InvalidSecretError, newId } from '../../core';
 import type { EventEnvelope } from '../../core/types';
 import type { DeliveryHttpClient } from './httpClient';
 import { buildDeliveryRequest, type WebhookShape } from './requestBuilder';
@@ -17,7 +17,13 @@ export async function sendOnce(
 	webhook: WebhookShape & { timeoutSeconds: number },
 	envelope: EventEnvelope,
 ): Promise<TestSendResult> {
-	const request = await buildDeliveryRequest({ webhook, envelope, messageId: newId('msg'), nowMs: Date.now() });
+	let request;
+	try {
+		request = await buildDeliveryRequest({ webhook, envelope, messageId: newId('msg'), nowMs: Date.now() });
+	} catch (error) {
+		if (!(error instanceof InvalidSecretError)) throw error;
+		return { ok: false, statusCode: null, durationMs: 0, response: null, error: `signing failed: ${error.message}` };
+	}
 	const result = await client.send(request, webhook.timeoutSeconds);
 	const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
 	return {

@@ -7,11 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { InvalidSecretError } from '../../core';
 import type { EventEnvelope } from '../../core/types';
 import type { DeliveryRecord, EventRecord, WebhookRecord } from '../domain/records';
 import type { ConfigStore } from '../store/ports/configStore';
 import type { ClaimedDelivery, DeliveryQueue } from '../store/ports/deliveryQueue';
 import type { RateLimiter } from '../store/ports/rateLimiter';
+import { StoreUnavailableError } from '../domain/errors';
+import { StorageError } from '../store/errors';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
 import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
@@ -216,6 +219,10 @@ export class DeliveryWorker {
 			});
 		} catch (error) {
 			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message);
+			// A secret stored before its scheme's rule existed (a non-hex `mender` secret): say so.
+			if (error instanceof InvalidSecretError) {
+				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`);
+			}
 			throw error;
 		}
 		const result = await this.client.send(request, webhook.timeoutSeconds);
@@ -229,13 +236,20 @@ export class DeliveryWorker {
 
 		// Health first: once the log shows the attempt, the webhook shows what it did to it.
 		await this.updateWebhookHealth(webhook, outcome, startedAt);
-		await this.queue.record({
-			deliveryId: delivery.id,
-			attempt: attemptRecord(startedAt, result),
-			status,
-			nextAttemptAt,
-			request: maskRequest(request),
-		});
+		try {
+			await this.queue.record({
+				deliveryId: delivery.id,
+				attempt: attemptRecord(startedAt, result),
+				status,
+				nextAttemptAt,
+				request: maskRequest(request),
+			});
+		} catch (error) {
+			// Not stored: the delivery is still pending as it was, and the queue offers it again
+			// (lowdb after a few seconds; a shared queue once the claim expires). At-least-once.
+			if (error instanceof StorageError || error instanceof StoreUnavailableError) return;
+			throw error;
+		}
 	}
 
 	/** 410 disables at once; five days of nothing but failures disables too; a success resets. */

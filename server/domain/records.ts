@@ -10,6 +10,8 @@ import type {
 	SigningSchemeName,
 	TemplateName,
 } from '../../core/types';
+import type { HmacAlgorithm, HmacEncoding } from '../../core/signing/hmac';
+import type { VendorName } from '../../core/vendors/types';
 
 export interface SigningConfig {
 	scheme: SigningSchemeName;
@@ -64,6 +66,17 @@ export interface DeliveryRef {
 	profileId: string | null;
 }
 
+/** Where an event came from when a vendor sent it to an ingest source. */
+export interface EventOrigin {
+	sourceId: string;
+	vendor: VendorName;
+	/** The vendor's body as received (UTF-8), cut at `bodyBytes` ≤ 16 KiB. */
+	body: string;
+	/** The whole body's size in bytes. */
+	bodyBytes: number;
+	truncated: boolean;
+}
+
 export interface EventRecord {
 	id: string;
 	type: string;
@@ -71,6 +84,8 @@ export interface EventRecord {
 	data: JsonObject;
 	receivedAt: string;
 	deliveries: DeliveryRef[];
+	/** Set for events from an ingest source (`POST /ingest/...`). */
+	origin?: EventOrigin;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -139,6 +154,92 @@ export interface DeliverySummary {
 	succeeded: number;
 	failed: number;
 	pending: number;
+}
+
+/** How a generic source's HMAC header is checked (as the Verify Signature node's generic HMAC). */
+export interface SourceHmac {
+	header: string;
+	algorithm: HmacAlgorithm;
+	encoding: HmacEncoding;
+	prefix: string;
+}
+
+export interface SourceError {
+	at: string;
+	status: number;
+	code: string;
+	message: string;
+}
+
+/** What an ingest source has seen, request by request (a request with a wrong token is not counted). */
+export interface SourceStats {
+	received: number;
+	/** Answered 202: at least one new event stored. */
+	accepted: number;
+	/** Answered 200: every event of the body was already stored. */
+	duplicates: number;
+	/** Answered 4xx: bad signature or auth, disabled, not JSON, not mappable. */
+	rejected: number;
+	/** Canonical events stored from this source. */
+	events: number;
+	lastReceivedAt: string | null;
+	lastError: SourceError | null;
+}
+
+/** One request's outcome on a source's counters (`received` always counts one). */
+export interface SourceCount {
+	at: string;
+	accepted?: number;
+	duplicates?: number;
+	rejected?: number;
+	events?: number;
+	/** Replaces `lastError` when given. */
+	error?: SourceError;
+}
+
+/** A source's counters after one more request. */
+export function countedStats(stats: SourceStats, count: SourceCount): SourceStats {
+	return {
+		received: stats.received + 1,
+		accepted: stats.accepted + (count.accepted ?? 0),
+		duplicates: stats.duplicates + (count.duplicates ?? 0),
+		rejected: stats.rejected + (count.rejected ?? 0),
+		events: stats.events + (count.events ?? 0),
+		lastReceivedAt: count.at,
+		lastError: count.error ?? stats.lastError,
+	};
+}
+
+/** An ingest source: the URL an MDM posts its own webhooks to, and how they are checked and mapped. */
+export interface SourceRecord {
+	id: string;
+	name: string;
+	description: string;
+	vendor: VendorName;
+	enabled: boolean;
+	/** sha256 (hex) of the URL token; the token itself is shown once. */
+	tokenHash: string;
+	previousTokenHash?: string;
+	previousTokenExpiresAt?: string;
+	/** HMAC secret (mender: hex; scalefusion; generic with `hmac`); empty when the vendor signs nothing. */
+	secret: string;
+	previousSecret?: string;
+	previousSecretExpiresAt?: string;
+	/** Basic or Bearer auth the sender must present (hexnode, nexthink, generic); `none` otherwise. */
+	auth: DestinationAuth;
+	/** generic only: the signature header to check with `secret`. */
+	hmac: SourceHmac | null;
+	/** JSONata replacing the built-in mapping (required for generic). */
+	mapping: string | null;
+	stats: SourceStats;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** The last authentication status seen for a device (Mender sends no previous status). */
+export interface DeviceStatusRecord {
+	status: string;
+	at: string;
 }
 
 export interface StoreMeta {

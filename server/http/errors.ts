@@ -12,6 +12,7 @@ import {
 	StoreUnavailableError,
 	TestSendFailedError,
 } from '../domain/errors';
+import { StorageError, UnstorableRecordError } from '../store/errors';
 
 export class ApiError extends Error {
 	constructor(
@@ -61,6 +62,25 @@ export const errorHandler: ErrorRequestHandler = (raw: unknown, _request, respon
 				...error.extra,
 			},
 		});
+		return;
+	}
+	if (error instanceof StorageError) {
+		// Nothing was stored (the store keeps no trace of a failed write): the client may retry.
+		// The store logs when its writes start failing and when they succeed again.
+		response.setHeader('retry-after', '30');
+		if (error.full) {
+			response.status(507).json({
+				error: { code: 'storage_full', message: "the dispatcher's disk is full: nothing was stored; retry once space is freed" },
+			});
+		} else {
+			response.status(503).json({
+				error: { code: 'storage_unavailable', message: "the dispatcher could not write to its disk: nothing was stored; retry later" },
+			});
+		}
+		return;
+	}
+	if (error instanceof UnstorableRecordError) {
+		response.status(422).json({ error: { code: 'unstorable', message: `${error.message}: nothing was stored` } });
 		return;
 	}
 	const parserError = error as BodyParserError;

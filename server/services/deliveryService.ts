@@ -1,6 +1,6 @@
 /** The delivery log as the API offers it: pages, summary, detail, single and bulk replay. */
 import { AlreadyPendingError, NotFoundError } from '../domain/errors';
-import type { DeliveryFilter, DeliveryPage, DeliveryRecord, DeliverySummary } from '../domain/records';
+import type { DeliveryFilter, DeliveryPage, DeliveryRecord, DeliverySummary, EventOrigin } from '../domain/records';
 import type { DeliveryLog } from '../store/ports/deliveryLog';
 import type { DeliveryQueue } from '../store/ports/deliveryQueue';
 
@@ -25,6 +25,12 @@ export class DeliveryService {
 		const delivery = await this.log.getDelivery(id);
 		if (!delivery) throw new NotFoundError('delivery', id);
 		return delivery;
+	}
+
+	/** A delivery, and where its event came from when an ingest source sent it. */
+	async detail(id: string): Promise<{ delivery: DeliveryRecord; origin: EventOrigin | undefined }> {
+		const delivery = await this.get(id);
+		return { delivery, origin: (await this.log.getEvent(delivery.eventId))?.origin };
 	}
 
 	/** Replays one finished delivery with the same id (`webhook-id`). */

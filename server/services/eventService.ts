@@ -7,7 +7,7 @@
 import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
 import { InvalidError } from '../domain/errors';
 import type { EventInput } from '../domain/inputs';
-import type { DeliveryRecord, EventRecord } from '../domain/records';
+import type { DeliveryRecord, EventOrigin, EventRecord } from '../domain/records';
 import { routeEvent } from '../routing/router';
 import type { ConfigStore } from '../store/ports/configStore';
 import type { DeliveryQueue } from '../store/ports/deliveryQueue';
@@ -33,17 +33,21 @@ export class EventService {
 		private readonly queue: DeliveryQueue,
 	) {}
 
-	async ingest(input: EventInput): Promise<IngestResult> {
+	/**
+	 * The one way an event comes in: `POST /v1/events` and the ingest sources (`origin` set, the
+	 * vendor's body kept with the event) both call this.
+	 */
+	async ingest(input: EventInput, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
 		const errors = validateEventData(input.type, input.data);
 		if (errors.length > 0) throw new InvalidError(errors);
 
 		const id = input.id ?? newEventId();
-		// In-flight first: a duplicate must not be answered before the original is durable.
+		// In-flight first: a duplicate arriving meanwhile waits for the original's answer.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
 		// A repeated id is caught by the store's accept (its idempotency key), also across instances.
 
-		const accepting = this.accept(id, input);
+		const accepting = this.accept(id, input, options.origin);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -52,7 +56,7 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, input: EventInput): Promise<IngestResult> {
+	private async accept(id: string, input: EventInput, origin: EventOrigin | undefined): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
 		const envelope = {
 			id,
@@ -81,6 +85,7 @@ export class EventService {
 			...envelope,
 			receivedAt,
 			deliveries: deliveries.map(({ id: deliveryId, webhookId, profileId }) => ({ id: deliveryId, webhookId, profileId })),
+			...(origin ? { origin } : {}),
 		};
 		const outcome = await this.queue.accept(event, deliveries);
 		return { status: outcome.accepted ? 202 : 200, answer: answerOf(outcome.event) };

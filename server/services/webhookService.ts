@@ -7,14 +7,14 @@
 import {
 	MASK,
 	checkCustomHeaders,
-	generateSigningSecret,
+	generateSecretFor,
 	isValidEventPattern,
-	isValidStandardSecret,
 	maskAuth,
 	maskHeaders,
 	maskSecret,
 	newId,
 	sampleEnvelope,
+	signingSecretProblem,
 } from '../../core';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
@@ -70,7 +70,7 @@ export class WebhookService {
 			enabled: body.enabled,
 			disabledReason: body.enabled ? null : 'manual',
 			auth: body.auth,
-			signing: { scheme, secret: scheme === 'none' ? '' : (body.signing.secret ?? generateSigningSecret()) },
+			signing: { scheme, secret: scheme === 'none' ? '' : (body.signing.secret ?? generateSecretFor(scheme)) },
 			headers: body.headers,
 			events: body.events,
 			rateLimitPerSecond: body.rateLimitPerSecond === undefined ? DEFAULT_RATE_LIMIT[body.template] : body.rateLimitPerSecond,
@@ -127,7 +127,7 @@ export class WebhookService {
 					: {
 							...current.signing,
 							scheme,
-							secret: secret && !secret.includes(MASK) ? secret : current.signing.secret || generateSigningSecret(),
+							secret: secret && !secret.includes(MASK) ? secret : current.signing.secret || generateSecretFor(scheme),
 						};
 		}
 		if (patch.enabled !== undefined) {
@@ -156,7 +156,7 @@ export class WebhookService {
 		const changes: WebhookChanges = {
 			signing: {
 				scheme: current.signing.scheme,
-				secret: secret ?? generateSigningSecret(),
+				secret: secret ?? generateSecretFor(current.signing.scheme),
 				previousSecret: current.signing.secret,
 				previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString(),
 			},
@@ -190,9 +190,8 @@ export class WebhookService {
 		});
 		errors.push(...checkCustomHeaders(record.headers));
 		const { scheme, secret } = record.signing;
-		if (scheme === 'standard' && !isValidStandardSecret(secret)) {
-			errors.push({ path: '/signing/secret', message: 'a standard secret is "whsec_" followed by base64' });
-		}
+		const secretProblem = signingSecretProblem(scheme, secret);
+		if (secretProblem) errors.push({ path: '/signing/secret', message: secretProblem });
 		const urlProblem = this.guard.checkUrlSyntax(record.url);
 		if (urlProblem) errors.push({ path: '/url', message: urlProblem });
 		else if (!current || current.url !== record.url) {
@@ -212,7 +211,7 @@ function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<
 }
 
 /** A client that sends back what GET showed (masked) keeps the stored credential. */
-function keepMaskedAuth(next: DestinationAuth, current: DestinationAuth): DestinationAuth {
+export function keepMaskedAuth(next: DestinationAuth, current: DestinationAuth): DestinationAuth {
 	if (next.type === 'basic' && next.password === MASK && current.type === 'basic') {
 		return { ...next, password: current.password };
 	}

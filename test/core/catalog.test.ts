@@ -127,7 +127,7 @@ describe('validateEventData', () => {
 		status.status = 'maybe';
 		status.previousStatus = 'pending';
 		expect(validateEventData('device.status_changed', status)).toEqual([
-			{ path: '/data/status', message: 'must be one of: "pending", "accepted", "rejected", "preauthorized", "noauth"' },
+			{ path: '/data/status', message: 'must be one of: "pending", "accepted", "rejected", "preauthorized", "noauth", "decommissioned"' },
 		]);
 		delete status.status;
 		expect(validateEventData('device.status_changed', status)).toContainEqual({

@@ -61,15 +61,19 @@ describe('buildOutboundRequest', () => {
 		expect(Object.keys(req.headers).every((h) => h === h.toLowerCase())).toBe(true);
 	});
 
-	it('scalefusion and mender: hex HMAC of the body', () => {
+	it('scalefusion and mender: hex HMAC of the body (Mender keyed with the hex-decoded secret)', () => {
 		const secret = 'shared-secret';
 		const hex = (b: string) => createHmac('sha256', secret).update(b).digest('hex');
+		const menderSecret = '0123456789abcdef0123456789abcdef';
 		const sf = buildOutboundRequest(spec({ signing: { scheme: 'scalefusion', secrets: [secret] } }));
 		expect(sf.headers['x-sf-signature']).toBe(hex(sf.body));
 		expect(sf.headers['webhook-id']).toBe('msg_01JDXK6Y3Q9S8T7V6W5X4Y3Z2A');
 		expect(sf.headers['webhook-timestamp']).toBe(String(ts));
-		const men = buildOutboundRequest(spec({ signing: { scheme: 'mender', secrets: [secret] } }));
-		expect(men.headers['x-men-signature']).toBe(hex(men.body));
+		const men = buildOutboundRequest(spec({ signing: { scheme: 'mender', secrets: [menderSecret] } }));
+		expect(men.headers['x-men-signature']).toBe(
+			createHmac('sha256', Buffer.from(menderSecret, 'hex')).update(men.body).digest('hex'),
+		);
+		expect(() => buildOutboundRequest(spec({ signing: { scheme: 'mender', secrets: [secret] } }))).toThrow(/hex/);
 		expect(men.headers['x-men-algorithm']).toBe('MEN-HMAC-SHA256-Payload');
 	});
 

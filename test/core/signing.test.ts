@@ -5,10 +5,15 @@ import {
 	SIGNING_SCHEMES,
 	computeHmac,
 	constantTimeEqual,
+	InvalidSecretError,
+	decodeMenderSecret,
 	decodeStandardSecret,
+	generateMenderSecret,
+	generateSecretFor,
 	generateSigningSecret,
 	getSigningScheme,
 	signatureHeaders,
+	signingSecretProblem,
 	verifyHmac,
 	verifySignature,
 	type HmacAlgorithm,
@@ -174,24 +179,61 @@ describe('body HMAC schemes', () => {
 		).toMatchObject({ valid: false, reason: 'bad_signature' });
 	});
 
-	it('mender sends X-Men-Signature + X-Men-Algorithm', () => {
-		expect(signatureHeaders('mender', input)).toEqual({
-			'x-men-signature': expectedHex,
+	it('mender sends X-Men-Signature + X-Men-Algorithm, keyed with the hex-decoded secret as Mender signs', () => {
+		// Mender (iot-manager client.NewSignedRequest): hmac.New(sha256.New, hexDecoded(secret)).
+		const menderSecret = 'c4f6e1b2a39d07e85f1c2b3a4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70';
+		const menderHex = createHmac('sha256', Buffer.from(menderSecret, 'hex')).update(body).digest('hex');
+		const menderInput = { ...input, secrets: [menderSecret, 'ignored'] };
+		expect(signatureHeaders('mender', menderInput)).toEqual({
+			'x-men-signature': menderHex,
 			'x-men-algorithm': 'MEN-HMAC-SHA256-Payload',
 		});
-		const headers = signatureHeaders('mender', input);
-		expect(verifySignature('mender', { headers, body, secret })).toEqual({ valid: true });
+		// Not the UTF-8 bytes of the hex text.
+		expect(menderHex).not.toBe(createHmac('sha256', menderSecret).update(body).digest('hex'));
+		const headers = signatureHeaders('mender', menderInput);
+		expect(verifySignature('mender', { headers, body, secret: menderSecret })).toEqual({ valid: true });
+		expect(verifySignature('mender', { headers, body, secret: menderSecret.toUpperCase() })).toEqual({ valid: true });
 		// Mender's own docs call the header X-Men-Signature-Payload: accepted too
 		expect(
-			verifySignature('mender', { headers: { 'X-Men-Signature-Payload': expectedHex }, body, secret }),
+			verifySignature('mender', { headers: { 'X-Men-Signature-Payload': menderHex }, body, secret: menderSecret }),
 		).toEqual({ valid: true });
-		expect(verifySignature('mender', { headers, body, secret: 'other' })).toMatchObject({
+		expect(verifySignature('mender', { headers, body, secret: 'ab'.repeat(32) })).toMatchObject({
 			valid: false,
 			reason: 'bad_signature',
 		});
 		expect(
-			verifySignature('mender', { headers: { ...headers, 'x-men-algorithm': 'MEN-HMAC-MD5' }, body, secret }),
+			verifySignature('mender', { headers: { ...headers, 'x-men-algorithm': 'MEN-HMAC-MD5' }, body, secret: menderSecret }),
 		).toMatchObject({ valid: false, reason: 'bad_signature' });
+	});
+
+	it('mender refuses a secret that is not hex, to sign and to verify', () => {
+		for (const bad of ['mender-secret', 'abc', 'zz'.repeat(16), 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw']) {
+			expect(() => signatureHeaders('mender', { ...input, secrets: [bad] })).toThrow(InvalidSecretError);
+			expect(() => signatureHeaders('mender', { ...input, secrets: [bad] })).toThrow(/hex/);
+			expect(verifySignature('mender', { headers: { 'x-men-signature': '00'.repeat(32) }, body, secret: bad })).toMatchObject({
+				valid: false,
+				reason: 'bad_secret',
+			});
+		}
+	});
+
+	it('secret rules per scheme; generated Mender secrets are 32 random bytes in hex', () => {
+		const generated = generateSecretFor('mender');
+		expect(generated).toMatch(/^[0-9a-f]{64}$/);
+		expect(generateSecretFor('mender')).not.toBe(generated);
+		expect(generateMenderSecret()).toMatch(/^[0-9a-f]{64}$/);
+		expect(generateSecretFor('standard')).toMatch(/^whsec_/);
+		expect(generateSecretFor('scalefusion')).toMatch(/^whsec_/);
+		expect(signingSecretProblem('mender', generated)).toBeUndefined();
+		expect(signingSecretProblem('mender', 'ABCDEF12')).toBeUndefined();
+		expect(signingSecretProblem('mender', 'not hex')).toMatch(/hex/);
+		expect(signingSecretProblem('mender', 'abc')).toMatch(/hex/);
+		expect(signingSecretProblem('mender', 'ab'.repeat(33))).toMatch(/at most 64/);
+		expect(signingSecretProblem('scalefusion', 'anything at all')).toBeUndefined();
+		expect(signingSecretProblem('standard', 'whsec_%%%')).toMatch(/whsec_/);
+		expect(signingSecretProblem('standard', generateSecretFor('standard'))).toBeUndefined();
+		expect(signingSecretProblem('none', '')).toBeUndefined();
+		expect(decodeMenderSecret('00ff')).toEqual(Buffer.from([0, 255]));
 	});
 
 	it('none signs nothing; registry lists the schemes with lower-case header names', () => {

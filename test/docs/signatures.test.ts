@@ -6,12 +6,15 @@
  * node put on the wire) and against tampered twins that must fail.
  */
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
 	buildOutboundRequest,
+	generateMenderSecret,
+	generateSecretFor,
 	generateSigningSecret,
 	sampleEnvelope,
 	verifySignature,
@@ -116,13 +119,13 @@ describe('docs/signatures.md', () => {
 	});
 
 	it('lists the headers the core really sends for each scheme', () => {
-		const secret = generateSigningSecret();
-		const names = (scheme: Exclude<SigningSchemeName, 'none'>) => Object.keys(signedRequest(scheme, [secret]).headers).sort();
+		const names = (scheme: Exclude<SigningSchemeName, 'none'>) =>
+			Object.keys(signedRequest(scheme, [generateSecretFor(scheme)]).headers).sort();
 		const common = ['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp'];
 		expect(names('standard')).toEqual([...common, 'webhook-signature'].sort());
 		expect(names('scalefusion')).toEqual([...common, 'x-sf-signature'].sort());
 		expect(names('mender')).toEqual([...common, 'x-men-algorithm', 'x-men-signature'].sort());
-		expect(signedRequest('mender', [secret]).headers['x-men-algorithm']).toBe('MEN-HMAC-SHA256-Payload');
+		expect(signedRequest('mender', [generateMenderSecret()]).headers['x-men-algorithm']).toBe('MEN-HMAC-SHA256-Payload');
 		for (const header of [...common, 'webhook-signature', 'x-sf-signature', 'x-men-signature', 'x-men-algorithm']) {
 			expect(markdown).toContain(`\`${header}`);
 		}
@@ -151,6 +154,11 @@ type BodyHmacModule = {
 	verifyScalefusion: (headers: Record<string, string>, rawBody: Buffer, secret: string) => boolean;
 	verifyMender: (headers: Record<string, string>, rawBody: Buffer, secret: string) => boolean;
 };
+
+/** As Mender's server signs (iot-manager client.NewSignedRequest): HMAC keyed with the decoded hex. */
+function menderSignature(body: string, hexSecret: string): string {
+	return createHmac('sha256', Buffer.from(hexSecret, 'hex')).update(body).digest('hex');
+}
 
 describe('Node.js: Standard Webhooks with node:crypto', () => {
 	it('accepts a request signed by the core and returns the event', async () => {
@@ -233,30 +241,43 @@ describe('Node.js: Standard Webhooks with the standardwebhooks package', () => {
 describe('Node.js: Scalefusion and Mender with node:crypto', () => {
 	it('accepts requests signed by the core', async () => {
 		const { verifyScalefusion, verifyMender } = await load<BodyHmacModule>('verify-body-hmac.mjs');
-		// A whsec_ secret too: these schemes key with the string as typed.
+		// Scalefusion keys with the string as typed, a whsec_ secret too.
 		for (const secret of [generateSigningSecret(), 'plain secret — with ünïcode']) {
 			const sf = signedRequest('scalefusion', [secret]);
 			expect(verifySignature('scalefusion', { headers: sf.headers, body: sf.body, secret }).valid).toBe(true);
 			expect(verifyScalefusion(sf.headers, raw(sf), secret)).toBe(true);
+		}
+		// Mender: hex secrets, generated or chosen (upper-case digits too), keyed with the decoded bytes.
+		for (const secret of [generateMenderSecret(), 'A1B2C3D4E5F60718']) {
 			const men = signedRequest('mender', [secret]);
 			expect(verifySignature('mender', { headers: men.headers, body: men.body, secret }).valid).toBe(true);
+			expect(men.headers['x-men-signature']).toBe(menderSignature(men.body, secret));
 			expect(verifyMender(men.headers, raw(men), secret)).toBe(true);
+			// Mender's docs name the header X-Men-Signature-Payload.
+			const { 'x-men-signature': signature, ...rest } = men.headers;
+			expect(verifyMender({ ...rest, 'x-men-signature-payload': signature ?? '' }, raw(men), secret)).toBe(true);
 		}
 	});
 
 	it('rejects the tampered twins, a re-serialised body, another secret and a wrong algorithm', async () => {
 		const { verifyScalefusion, verifyMender, verifyBodySignature } = await load<BodyHmacModule>('verify-body-hmac.mjs');
 		const secret = generateSigningSecret();
+		const menderSecret = generateMenderSecret();
 		const sf = signedRequest('scalefusion', [secret]);
-		const men = signedRequest('mender', [secret]);
+		const men = signedRequest('mender', [menderSecret]);
 		expect(verifyScalefusion(sf.headers, raw(tamperBody(sf)), secret)).toBe(false);
-		expect(verifyMender(men.headers, raw(tamperBody(men)), secret)).toBe(false);
+		expect(verifyMender(men.headers, raw(tamperBody(men)), menderSecret)).toBe(false);
 		expect(verifyScalefusion(sf.headers, raw(reserialise(sf)), secret)).toBe(false);
 		expect(verifyScalefusion(sf.headers, raw(sf), generateSigningSecret())).toBe(false);
-		// Keyed with the UTF-8 bytes, not the base64-decoded secret.
+		expect(verifyMender(men.headers, raw(men), generateMenderSecret())).toBe(false);
+		// Scalefusion is keyed with the UTF-8 bytes, not the base64-decoded secret.
 		const decodedKey = Buffer.from(secret.slice('whsec_'.length), 'base64').toString('latin1');
 		expect(verifyScalefusion(sf.headers, raw(sf), decodedKey)).toBe(false);
-		expect(verifyMender({ ...men.headers, 'x-men-algorithm': 'MEN-HMAC-SHA1-Payload' }, raw(men), secret)).toBe(false);
+		// Mender is keyed with the decoded hex, not the text: a text-keyed signature fails.
+		const textKeyed = createHmac('sha256', menderSecret).update(men.body).digest('hex');
+		expect(verifyMender({ ...men.headers, 'x-men-signature': textKeyed }, raw(men), menderSecret)).toBe(false);
+		expect(() => verifyMender(men.headers, raw(men), 'not a hex secret')).toThrow(/hex/);
+		expect(verifyMender({ ...men.headers, 'x-men-algorithm': 'MEN-HMAC-SHA1-Payload' }, raw(men), menderSecret)).toBe(false);
 		expect(verifyScalefusion(men.headers, raw(men), secret)).toBe(false); // no x-sf-signature
 		expect(verifyBodySignature(undefined, raw(sf), secret)).toBe(false);
 		expect(verifyBodySignature('zz', raw(sf), secret)).toBe(false);
@@ -358,7 +379,8 @@ describe('Python (hmac, hashlib)', () => {
 		const own = signedRequest('standard', [unpadded]);
 		const stale = signedRequest('standard', [secret], { timestamp: nowSeconds() - 301 });
 		const sf = signedRequest('scalefusion', [secret]);
-		const men = signedRequest('mender', [secret]);
+		const menderSecret = generateMenderSecret();
+		const men = signedRequest('mender', [menderSecret]);
 		const plain = 'plain secret — with ünïcode';
 		const sfPlain = signedRequest('scalefusion', [plain]);
 		const cases: [string, OutboundRequest, string, boolean][] = [
@@ -377,10 +399,11 @@ describe('Python (hmac, hashlib)', () => {
 			['verify_scalefusion', sf, generateSigningSecret(), false],
 			['verify_scalefusion', sfPlain, plain, true],
 			['verify_scalefusion', tamperBody(sfPlain), plain, false],
-			['verify_mender', men, secret, true],
-			['verify_mender', tamperBody(men), secret, false],
-			['verify_mender', { ...men, headers: { ...men.headers, 'x-men-algorithm': 'other' } }, secret, false],
-			['verify_mender', sf, secret, false],
+			['verify_mender', men, menderSecret, true],
+			['verify_mender', tamperBody(men), menderSecret, false],
+			['verify_mender', men, generateMenderSecret(), false],
+			['verify_mender', { ...men, headers: { ...men.headers, 'x-men-algorithm': 'other' } }, menderSecret, false],
+			['verify_mender', sf, menderSecret, false],
 		];
 		const verdicts = runPython(
 			cases.map(([fn, request, key]) => ({ fn, headers: request.headers, body: request.body, secret: key })),

@@ -22,10 +22,18 @@ export function tempDataFile(): string {
 	return path.join(dir, 'dispatcher.json');
 }
 
+/** The database of a data file: a restart on the same file finds the same data, as with lowdb. */
+const databases = new Map<string, string>();
+async function databaseFor(dataFile: string): Promise<string> {
+	let url = databases.get(dataFile);
+	if (!url) databases.set(dataFile, (url = await createTestDatabase()));
+	return url;
+}
+
 export async function startTestDispatcher(options: Partial<StartOptions> = {}): Promise<TestDispatcher> {
 	const dataFile = options.dataFile ?? tempDataFile();
 	const databaseUrl =
-		options.databaseUrl !== undefined ? options.databaseUrl : process.env.TEST_BACKEND === 'postgres' ? await createTestDatabase() : null;
+		options.databaseUrl !== undefined ? options.databaseUrl : process.env.TEST_BACKEND === 'postgres' ? await databaseFor(dataFile) : null;
 	const running = await startDispatcher({
 		databaseUrl,
 		apiKey: TEST_API_KEY,

@@ -13,6 +13,8 @@ export interface ReceivedRequest {
 	raw: Buffer;
 	body: string;
 	receivedAtMs: number;
+	/** The status this receiver answered with. */
+	answeredStatus: number;
 }
 
 export interface ScriptedResponse {
@@ -57,9 +59,11 @@ export async function startReceiver(...responses: ScriptedResponse[]): Promise<R
 				raw,
 				body: raw.toString('utf8'),
 				receivedAtMs: Date.now(),
+				answeredStatus: 0,
 			};
 			requests.push(received);
 			const answer = replyFunction ? replyFunction(received) : script[Math.min(served, script.length - 1)];
+			received.answeredStatus = answer.status ?? 200;
 			served++;
 			const send = () => {
 				if (response.destroyed) return;

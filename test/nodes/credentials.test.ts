@@ -77,6 +77,16 @@ describe('offline credential tests', () => {
 		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'mender', secret: '' }))).status).toBe('Error');
 	});
 
+	it('signing secret: a Mender secret must be hex, as Mender requires', async () => {
+		const hex = randomBytes(32).toString('hex');
+		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'mender', secret: hex }))).status).toBe('OK');
+		const text = await webhookSigningSecretTest.call(context, credential({ scheme: 'mender', secret: 'not-hex-at-all' }));
+		expect(text.status).toBe('Error');
+		expect(text.message).toMatch(/Mender secret.*hex/);
+		const odd = await webhookSigningSecretTest.call(context, credential({ scheme: 'mender', secret: 'abc' }));
+		expect(odd.status).toBe('Error');
+	});
+
 	it('destination auth: basic needs a username, bearer a token', async () => {
 		const test = (data: ICredentialDataDecryptedObject) => destinationAuthTest.call(context, credential(data));
 		expect((await test({ authType: 'basic', username: 'ana', password: 'x' })).status).toBe('OK');

@@ -42,9 +42,9 @@ describe('package: dist as n8n loads it', () => {
 		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
 	});
 
-	it('loads the three nodes and three credentials under their contract names', () => {
+	it('loads the four nodes and three credentials under their contract names', () => {
 		expect(loader.packageName).toBe(pkg.name);
-		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['mdmEventTrigger', 'sendWebhook', 'verifySignature']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['mdmEventTrigger', 'mdmVendorEvent', 'sendWebhook', 'verifySignature']);
 		expect(Object.keys(loader.credentialTypes).sort()).toEqual([
 			'destinationAuth',
 			'mdmDispatcherApi',
@@ -53,6 +53,7 @@ describe('package: dist as n8n loads it', () => {
 		const names = Object.fromEntries(loader.types.nodes.map((d) => [d.name, d.displayName]));
 		expect(names).toEqual({
 			mdmEventTrigger: 'MDM Event Trigger',
+			mdmVendorEvent: 'MDM Vendor Event',
 			sendWebhook: 'Send Webhook',
 			verifySignature: 'Verify Signature',
 		});
@@ -70,7 +71,7 @@ describe('package: dist as n8n loads it', () => {
 			expect(described.iconUrl, `${t.name} has an icon`).toBeDefined();
 			return iconFiles(described.iconUrl);
 		});
-		expect(files.length).toBe(12);
+		expect(files.length).toBe(14);
 		for (const file of files) {
 			expect(file.startsWith(path.join(ROOT, 'dist')), file).toBe(true);
 			expect(fs.readFileSync(file, 'utf8'), file).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);

@@ -18,6 +18,7 @@ import { type Receiver, startReceiver } from '../helpers/receiver';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const HMAC_SECRET = 'scalefusion-shared-secret';
+const MENDER_SECRET = '5a3c9e0f1b7d2468ace13579bdf02468ace13579bdf02468ace13579bdf02468';
 
 const envelope: EventEnvelope = {
 	id: 'evt_send_1',
@@ -103,15 +104,27 @@ describe('Send Webhook: signed delivery', () => {
 			webhookSigningSecret: { scheme: 'scalefusion', secret: HMAC_SECRET },
 		});
 		await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
-			webhookSigningSecret: { scheme: 'mender', secret: HMAC_SECRET },
+			webhookSigningSecret: { scheme: 'mender', secret: MENDER_SECRET },
 		});
 		const [sf, men] = receiver.requests;
 		const expected = (raw: Buffer) => createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
 		expect(sf.headers['x-sf-signature']).toBe(expected(sf.raw));
-		expect(men.headers['x-men-signature']).toBe(expected(men.raw));
+		// Mender keys with the hex-decoded secret, as its server does.
+		expect(men.headers['x-men-signature']).toBe(
+			createHmac('sha256', Buffer.from(MENDER_SECRET, 'hex')).update(men.raw).digest('hex'),
+		);
 		expect(verifySignature('scalefusion', { headers: sf.headers, body: sf.raw, secret: HMAC_SECRET }).valid).toBe(true);
-		expect(verifySignature('mender', { headers: men.headers, body: men.raw, secret: HMAC_SECRET }).valid).toBe(true);
+		expect(verifySignature('mender', { headers: men.headers, body: men.raw, secret: MENDER_SECRET }).valid).toBe(true);
 		expect(sf.headers['webhook-signature']).toBeUndefined();
+	});
+
+	it('a Mender credential whose secret is not hex is a clear node error, nothing sent', async () => {
+		const { task } = await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
+			webhookSigningSecret: { scheme: 'mender', secret: HMAC_SECRET },
+		});
+		expect(task.error?.message).toMatch(/cannot sign with "mender"/);
+		expect(String((task.error as { description?: string } | undefined)?.description)).toMatch(/hex/);
+		expect(receiver.requests).toHaveLength(0);
 	});
 
 	it('a generic-HMAC credential cannot sign (verification only)', async () => {

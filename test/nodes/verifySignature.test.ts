@@ -11,10 +11,13 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 
 import { VerifySignature } from '../../nodes/VerifySignature/VerifySignature.node';
+import { menderEvent, menderHeaders, menderWebhookBody } from '../helpers/mender';
 import { executeNode } from './helpers/n8n';
 
 const STANDARD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const HMAC_SECRET = 'shared-hmac-secret-for-tests';
+/** As entered in Mender's webhook integration: hex (Mender keys its HMAC with the decoded bytes). */
+const MENDER_SECRET = randomBytes(32).toString('hex');
 
 const envelope = {
 	id: 'evt_2fQ9cX1',
@@ -146,19 +149,47 @@ describe('Verify Signature: Scalefusion and Mender HMACs (made with node:crypto)
 		expect(invalid.every((i) => (i.json.signatureError as IDataObject).reason === 'bad_signature')).toBe(true);
 	});
 
-	it('Mender: X-Men-Signature hex HMAC-SHA256 of the raw body', async () => {
-		const good = webhookItem({ 'x-men-signature': hexHmac('sha256', HMAC_SECRET, RAW) });
-		const tampered = webhookItem({ 'x-men-signature': hexHmac('sha256', HMAC_SECRET, RAW) }, `${RAW}\n`);
-		const missing = webhookItem({});
-		const { valid, invalid } = await verify({ scheme: 'mender' }, [good, tampered, missing], {
+	it('Mender: a request as Mender sends it, signed with the hex-decoded secret, verifies', async () => {
+		// The body is Go's json.Marshal of iot-manager's WebhookEvent; the HMAC key is the decoded hex.
+		const body = menderWebhookBody(
+			menderEvent('device-status-changed', { id: '769e5a83-259c-4506-ab05-9c2564f196fd', status: 'rejected' }),
+		);
+		const good = webhookItem(menderHeaders(body, MENDER_SECRET), body);
+		// Mender's docs name the header X-Men-Signature-Payload: accepted as well.
+		const docsHeader = webhookItem(
+			{ 'x-men-signature-payload': menderHeaders(body, MENDER_SECRET)['x-men-signature'] },
+			body,
+		);
+		const tampered = webhookItem(menderHeaders(body, MENDER_SECRET), body.replace('rejected', 'accepted'));
+		// Keyed with the hex text's UTF-8 bytes (the old, wrong way): must not verify.
+		const textKeyed = webhookItem({ 'x-men-signature': hexHmac('sha256', MENDER_SECRET, body) }, body);
+		const missing = webhookItem({}, body);
+		const { valid, invalid } = await verify({ scheme: 'mender' }, [good, docsHeader, tampered, textKeyed, missing], {
 			scheme: 'mender',
-			secret: HMAC_SECRET,
+			secret: MENDER_SECRET,
 		});
-		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(valid[0].json.body).toEqual(JSON.parse(body));
 		expect(invalid.map((i) => (i.json.signatureError as IDataObject).reason)).toEqual([
+			'bad_signature',
 			'bad_signature',
 			'missing_header',
 		]);
+	});
+
+	it('Mender: a secret that is not hex is a node error that says so', async () => {
+		const body = menderWebhookBody(menderEvent('device-decommissioned', { id: 'dev-1' }));
+		const { task } = await executeNode(
+			{
+				type: 'verifySignature',
+				parameters: { binaryPropertyName: 'data', scheme: 'mender' } as IDataObject as never,
+				credentials: { webhookSigningSecret: { id: 'cred-sign', name: 'Signing secret' } },
+			},
+			[webhookItem(menderHeaders(body, MENDER_SECRET), body)],
+			{ credentials: { webhookSigningSecret: { scheme: 'mender', secret: 'my mender secret' } } },
+		);
+		expect(task.error?.message).toMatch(/cannot verify Mender/);
+		expect(String((task.error as { description?: string } | undefined)?.description)).toMatch(/hex/);
 	});
 });
 

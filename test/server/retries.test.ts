@@ -49,7 +49,13 @@ describe('retries', () => {
 		const delivery = await dispatcher.api.waitForDelivery(deliveryId);
 		expect(delivery.status).toBe('failed');
 		expect(delivery.attemptCount).toBe(1);
-		const after = await dispatcher.api.get(`/v1/webhooks/${hook.id}`);
+		// The attempt is visible as soon as it is applied; disabling the webhook follows its disk write.
+		const deadline = Date.now() + 5000;
+		let after = await dispatcher.api.get(`/v1/webhooks/${hook.id}`);
+		while (after.body.enabled && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			after = await dispatcher.api.get(`/v1/webhooks/${hook.id}`);
+		}
 		expect(after.body.enabled).toBe(false);
 		expect(after.body.disabledReason).toBe('gone');
 		// A webhook disabled by the dispatcher queues nothing new (one an admin paused does).

@@ -10,6 +10,9 @@ import { type TestDispatcher, startTestDispatcher } from '../helpers/dispatcher'
 import { type Receiver, startReceiver } from '../helpers/receiver';
 
 let dispatcher: TestDispatcher;
+/** A Mender secret as Mender wants it: hex (here 32 bytes). */
+const MENDER_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+
 const receivers: Receiver[] = [];
 
 async function receiver(): Promise<Receiver> {
@@ -74,6 +77,33 @@ describe('templates and signatures', () => {
 		expect(teamsBody.attachments[0].content.type).toBe('AdaptiveCard');
 	});
 
+	it('refuses a mender webhook whose secret is not hex, naming /signing/secret', async () => {
+		const answer = await dispatcher.api.post('/v1/webhooks', {
+			name: 'men-text-secret',
+			url: 'http://127.0.0.1:9/hook',
+			signing: { scheme: 'mender', secret: 'mender-secret-1' },
+		});
+		expect(answer.status, answer.text).toBe(422);
+		expect(answer.body.error.details).toEqual([{ path: '/signing/secret', message: expect.stringMatching(/hex/) }]);
+		expect(answer.text).not.toContain('mender-secret-1');
+		const generated = await dispatcher.api.post('/v1/webhooks', {
+			name: 'men-generated',
+			url: 'http://127.0.0.1:9/hook',
+			signing: { scheme: 'mender' },
+		});
+		expect(generated.status, generated.text).toBe(201);
+		expect(generated.body.signing.secret).toMatch(/^[0-9a-f]{64}$/);
+		const rotated = await dispatcher.api.post(`/v1/webhooks/${generated.body.id}/secret/rotate`, {});
+		expect(rotated.body.signing.secret).toMatch(/^[0-9a-f]{64}$/);
+		const badRotate = await dispatcher.api.post(`/v1/webhooks/${generated.body.id}/secret/rotate`, { secret: 'plain text secret' });
+		expect(badRotate.status).toBe(422);
+		const toMender = await dispatcher.api.post('/v1/webhooks', { name: 'std-then-men', url: 'http://127.0.0.1:9/hook' });
+		const patched = await dispatcher.api.patch(`/v1/webhooks/${toMender.body.id}`, { signing: { scheme: 'mender' } });
+		expect(patched.status, patched.text).toBe(422);
+		expect(patched.body.error.details[0].path).toBe('/signing/secret');
+		for (const id of [generated.body.id, toMender.body.id]) await dispatcher.api.delete(`/v1/webhooks/${id}`);
+	});
+
 	it('signs scalefusion and mender deliveries with an HMAC of the exact body', async () => {
 		const [sf, men] = [await receiver(), await receiver()];
 		const api = dispatcher.api;
@@ -87,7 +117,7 @@ describe('templates and signatures', () => {
 			name: 'men-1',
 			url: men.url,
 			events: ['device.locked'],
-			signing: { scheme: 'mender', secret: 'mender-secret-1' },
+			signing: { scheme: 'mender', secret: MENDER_SECRET },
 		});
 		expect(sfHook.status, sfHook.text).toBe(201);
 		expect(menHook.status, menHook.text).toBe(201);
@@ -98,7 +128,8 @@ describe('templates and signatures', () => {
 			createHmac('sha256', 'scalefusion-secret-1').update(sfRequest.raw).digest('hex'),
 		);
 		expect(menRequest.headers['x-men-signature']).toBe(
-			createHmac('sha256', 'mender-secret-1').update(menRequest.raw).digest('hex'),
+			// An independent HMAC keyed with the hex-decoded secret, as Mender's own server signs.
+			createHmac('sha256', Buffer.from(MENDER_SECRET, 'hex')).update(menRequest.raw).digest('hex'),
 		);
 		expect(menRequest.headers['x-men-algorithm']).toBe('MEN-HMAC-SHA256-Payload');
 	});

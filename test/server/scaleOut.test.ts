@@ -9,28 +9,26 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
-import { type ChildDispatcher, killAllChildren, runToExit, spawnDispatcher } from '../helpers/childDispatcher';
-import { TEST_API_KEY } from '../helpers/dispatcher';
+import { tempDataFile } from '../helpers/dispatcher';
+import { type DispatcherProcess, spawnDispatcher, spawnRefused } from '../helpers/dispatcherProcess';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres';
 import { type ReceivedRequest, type Receiver, startReceiver } from '../helpers/receiver';
 import { startTcpProxy } from '../helpers/tcpProxy';
 
 const receivers: Receiver[] = [];
 afterAll(async () => {
-	killAllChildren();
 	await Promise.all(receivers.map((r) => r.close()));
 });
 
 const data = getEventType('device.enrolled')?.sample;
 const LEASE_SECONDS = 2;
 
-async function cluster(count: number, databaseUrl?: string): Promise<ChildDispatcher[]> {
+async function cluster(count: number, databaseUrl?: string): Promise<DispatcherProcess[]> {
 	const url = databaseUrl ?? (await createTestDatabase());
 	// The first one migrates the new database; the others start together.
-	const first = await spawnDispatcher({ DISPATCHER_DATABASE_URL: url, DISPATCHER_LEASE_SECONDS: String(LEASE_SECONDS) });
-	const rest = await Promise.all(
-		Array.from({ length: count - 1 }, () => spawnDispatcher({ DISPATCHER_DATABASE_URL: url, DISPATCHER_LEASE_SECONDS: String(LEASE_SECONDS) })),
-	);
+	const env = { DISPATCHER_DATABASE_URL: url, DISPATCHER_LEASE_SECONDS: String(LEASE_SECONDS) };
+	const first = await spawnDispatcher(tempDataFile(), { env });
+	const rest = await Promise.all(Array.from({ length: count - 1 }, () => spawnDispatcher(tempDataFile(), { env })));
 	return [first, ...rest];
 }
 
@@ -44,7 +42,7 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Rece
  * A config change made through one instance reaches the others by NOTIFY within milliseconds;
  * an event another instance routes in that window still sees the configuration before it.
  */
-async function seenByAll(nodes: ChildDispatcher[], webhookId: string): Promise<void> {
+async function seenByAll(nodes: DispatcherProcess[], webhookId: string): Promise<void> {
 	await until(
 		async () => {
 			const lists = await Promise.all(nodes.map((node) => node.api.get('/v1/webhooks')));
@@ -121,7 +119,7 @@ describe('three dispatchers on one PostgreSQL', () => {
 		});
 		await new Promise((resolve) => setTimeout(resolve, 800));
 		killedAt = Date.now();
-		await nodes[1].kill();
+		await nodes[1].stop('SIGKILL');
 		await new Promise((resolve) => setTimeout(resolve, 600));
 		stop = true;
 		await Promise.all(load);
@@ -144,7 +142,7 @@ describe('three dispatchers on one PostgreSQL', () => {
 			`scale-out: 150 round-robin events delivered once; under load ${accepted.size} got 202, 0 missing after kill -9, ` +
 				`${after.duplicates.length} repeated (in flight at the kill)`,
 		);
-		await Promise.all([nodes[0].stop(), nodes[2].stop()]);
+		await Promise.all([nodes[0].stop('SIGTERM'), nodes[2].stop('SIGTERM')]);
 	}, 90_000);
 
 	it('shares one rate limit, one PATCH and one idempotency key between instances', async () => {
@@ -225,16 +223,16 @@ describe('three dispatchers on one PostgreSQL', () => {
 		await same.waitFor(10, 10_000);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		expect(same.requests).toHaveLength(10);
-		await Promise.all(nodes.map((node) => node.stop()));
+		await Promise.all(nodes.map((node) => node.stop('SIGTERM')));
 	}, 90_000);
 });
 
 describe('PostgreSQL unreachable or lost', () => {
 	it('refuses to start with a clear message (password masked) and exit code 1', async () => {
-		const { code, output } = await runToExit({
+		const { code, output, listened } = await spawnRefused(tempDataFile(), {
 			DISPATCHER_DATABASE_URL: 'postgres://dispatcher:s3cret-pw@127.0.0.1:1/mdm',
-			DISPATCHER_API_KEY: TEST_API_KEY,
 		});
+		expect(listened).toBe(false);
 		expect(code).toBe(1);
 		expect(output).toContain('cannot connect to PostgreSQL at postgres://dispatcher:***@127.0.0.1:1/mdm');
 		expect(output).not.toContain('s3cret-pw');
@@ -271,7 +269,7 @@ describe('PostgreSQL unreachable or lost', () => {
 			const delivered = new Set(target.requests.map((r) => (JSON.parse(r.body) as { id: string }).id));
 			expect([...delivered].sort()).toEqual([before.body.id, 'evt_outage_0', after.body.id].sort());
 			expect(node.output()).toMatch(/backing off|resuming/);
-			await node.stop();
+			await node.stop('SIGTERM');
 		} finally {
 			await proxy.close();
 		}

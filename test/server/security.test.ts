@@ -99,7 +99,7 @@ describe('secrets', () => {
 				name: 'validated',
 				url: failing.url,
 				template: 'slack',
-				signing: { scheme: 'mender', secret: 'unsaved-secret' },
+				signing: { scheme: 'mender', secret: 'a1b2c3d4e5f60718' },
 			});
 			expect(unsaved.status, unsaved.text).toBe(200);
 			expect(unsaved.body).toMatchObject({ ok: true, statusCode: 200, error: null });

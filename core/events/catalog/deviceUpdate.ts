@@ -11,8 +11,8 @@ import {
 	str,
 } from './shared';
 
-/** Mender device authentication statuses. */
-export const AUTH_STATUSES = ['pending', 'accepted', 'rejected', 'preauthorized', 'noauth'] as const;
+/** Mender device authentication statuses (iot-manager `model.Status`, `decommissioned` included). */
+export const AUTH_STATUSES = ['pending', 'accepted', 'rejected', 'preauthorized', 'noauth', 'decommissioned'] as const;
 
 const propertyValue = {
 	type: ['string', 'number', 'boolean', 'null'],
@@ -116,7 +116,7 @@ export const DEVICE_UPDATE_EVENTS: readonly CatalogEntry[] = [
 		title: 'Device authentication status changed',
 		emoji: ':key:',
 		description:
-			'The authentication status of a device changed (pending, accepted, rejected, preauthorized, noauth), as Mender device-status-changed.',
+			'The authentication status of a device changed (pending, accepted, rejected, preauthorized, noauth, decommissioned), as Mender device-status-changed.',
 		schema: eventDataSchema({
 			required: ['status'],
 			properties: {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { signingSecretProblem } from '../../../core';
 import type { DestinationAuth, SigningSchemeName } from '../../../core';
 
 /** The schemes Send Webhook can sign with (generic HMAC is verification-only). */
@@ -61,6 +62,13 @@ export async function resolveSigning(
 	const secret = String(credentials.secret ?? '');
 	if (!secret) {
 		throw new NodeOperationError(this.getNode(), 'The signing credential has no secret', { itemIndex });
+	}
+	const secretProblem = signingSecretProblem(scheme, secret);
+	if (secretProblem) {
+		throw new NodeOperationError(this.getNode(), `The signing credential's secret cannot sign with "${scheme}"`, {
+			itemIndex,
+			description: secretProblem,
+		});
 	}
 	return { scheme, secrets: [secret] };
 }

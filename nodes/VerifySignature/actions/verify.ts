@@ -45,7 +45,7 @@ function headerValue(headers: HeaderBag, name: string): string | undefined {
  * `json.body` re-serialised (a string as is, anything else as compact JSON), which only matches
  * when the sender serialised the same way.
  */
-async function rawBody(
+export async function rawBody(
 	ctx: IExecuteFunctions,
 	item: INodeExecutionData,
 	itemIndex: number,

@@ -39,7 +39,7 @@ const auth: JsonSchema = {
 const signing: JsonSchema = {
 	type: 'object',
 	description:
-		'Signature scheme. A `whsec_` secret is generated when none is given; it is shown in full only in the create answer and by secret rotation.',
+		'Signature scheme. A secret is generated when none is given (`whsec_` + base64; for `mender` 32 random bytes in hex, since Mender keys its HMAC with the hex-decoded secret and a `mender` secret must be hex, at most 64 characters); it is shown in full only in the create answer and by secret rotation.',
 	additionalProperties: false,
 	required: ['scheme'],
 	properties: {
@@ -129,3 +129,6 @@ export const mockEventSchema: JsonSchema = {
 export type WebhookCreateBody = WebhookInput;
 
 export type WebhookUpdateBody = WebhookPatch;
+
+/** The Basic/Bearer auth shape, shared with ingest sources (`schemas/source.ts`). */
+export { auth as authSchema };

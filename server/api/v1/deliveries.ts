@@ -24,8 +24,9 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 	});
 
 	router.get('/deliveries/:id', async (request, response) => {
-		const delivery = await deliveries.get(request.params.id);
-		response.json({ ...listItem(delivery), request: delivery.request, attempts: delivery.attempts });
+		const { delivery, origin } = await deliveries.detail(request.params.id);
+		// An event from an ingest source shows what the MDM sent (its body, size-capped).
+		response.json({ ...listItem(delivery), request: delivery.request, attempts: delivery.attempts, ...(origin ? { origin } : {}) });
 	});
 
 	router.post('/deliveries/:id/retry', async (request, response) => {

@@ -7,9 +7,10 @@
  *  - `<data>.logs/`: the archive of finished deliveries and their events, with a binary index
  *    (see archive.ts). In memory the log is a compact index (logIndex.ts), not record objects.
  * Every mutation goes through `apply`, both live and when a journal is replayed after a crash, so
- * the two cannot drift apart. The queue (due order, leases) lives in memory: one process owns it.
+ * the two cannot drift apart. Live, `apply` runs only once the operation's journal line is on
+ * disk: a write that fails leaves nothing in memory, so no answer can say "stored" untruly.
+ * The queue (due order, leases) lives in memory: one process owns it.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import type {
@@ -18,22 +19,29 @@ import type {
 	DeliveryPage,
 	DeliveryRecord,
 	DeliverySummary,
+	DeviceStatusRecord,
 	DisabledReason,
 	EventRecord,
 	ProfileRecord,
+	SourceCount,
+	SourceRecord,
+	SourceStats,
 	StoreMeta,
 	WebhookRecord,
 } from '../../domain/records';
+import { countedStats } from '../../domain/records';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { StoreCorruptError, UnstorableRecordError } from '../errors';
 import type { ConfigChange, ConfigStore, ProfileChanges, WebhookChanges } from '../ports/configStore';
 import type { DeliveryLog } from '../ports/deliveryLog';
 import type { AcceptOutcome, ClaimedDelivery, DeliveryQueue } from '../ports/deliveryQueue';
 import { Archive } from './archive';
 import { DueHeap } from './dueHeap';
+import { DIR_MODE, type StoreFiles, diskFiles } from './files';
 import { Journal } from './journal';
 import { JsonText, stringifyWithLast } from './jsonText';
 import { DeliveryIndex, EventIndex, STATUS_CODES, SymbolTable } from './logIndex';
-import { Snapshot, type SnapshotData } from './snapshot';
+import { Snapshot, type SnapshotData, emptySnapshot } from './snapshot';
 
 type Operation =
 	| { op: 'meta'; meta: StoreMeta }
@@ -45,7 +53,15 @@ type Operation =
 	| { op: 'profile-delete'; id: string }
 	| { op: 'event'; event: EventRecord; deliveries: DeliveryRecord[] }
 	| { op: 'attempt'; update: AttemptUpdate }
-	| { op: 'requeue'; ids: string[]; at: string };
+	| { op: 'requeue'; ids: string[]; at: string }
+	| { op: 'source'; record: SourceRecord }
+	| { op: 'source-delete'; id: string }
+	| { op: 'source-stats'; id: string; stats: SourceStats }
+	| { op: 'source-count'; id: string; count: SourceCount }
+	| { op: 'device-status'; key: string; record: DeviceStatusRecord };
+
+/** Operations whose loss in a crash costs little: written with the next ordinary write. */
+const DEFERRABLE: ReadonlySet<Operation['op']> = new Set(['attempt', 'source-stats', 'source-count', 'device-status']);
 
 export interface LowdbStoreOptions {
 	/** Path of the lowdb snapshot; the journal and the archive sit beside it. */
@@ -54,7 +70,16 @@ export interface LowdbStoreOptions {
 	compactAfterBytes?: number;
 	/** fdatasync each group commit (turn off only for throwaway tests). */
 	sync?: boolean;
+	/** The file layer (tests pass one that makes real writes fail). */
+	files?: StoreFiles;
 }
+
+/** Appended to every refusal to open: what the operator can do. */
+const REFUSAL_ADVICE =
+	'refusing to start over existing data: restore the file from a backup, or move the data folder away to start empty';
+
+/** An attempt whose result could not be stored (a full disk) is due again after this long. */
+const UNSTORED_ATTEMPT_RETRY_MS = 5000;
 
 const JOURNAL_FILE = /\.journal\.(\d+)$/;
 const nameKey = (name: string) => name.trim().toLowerCase();
@@ -65,6 +90,10 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	private readonly profiles = new Map<string, ProfileRecord>();
 	private readonly webhookNames = new Map<string, string>();
 	private readonly profileNames = new Map<string, string>();
+	/** Names claimed by a create or rename whose journal line is being written. */
+	private readonly reservedNames = new Map<string, string>();
+	private readonly sources = new Map<string, SourceRecord>();
+	private readonly deviceStatuses = new Map<string, DeviceStatusRecord>();
 	private readonly symbols = new SymbolTable();
 	private readonly deliveries = new DeliveryIndex(this.symbols);
 	private readonly events = new EventIndex();
@@ -86,36 +115,80 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	private journal: Journal | null = null;
 	private generation = 0;
 	private compacting: Promise<void> | null = null;
+	/** Set while a compaction switches journals: commits wait for it (one journal write at most). */
+	private switching: Promise<void> | null = null;
 	private readonly compactAfterBytes: number;
 	private readonly sync: boolean;
+	private readonly files: StoreFiles;
 
 	constructor(private readonly options: LowdbStoreOptions) {
 		this.sync = options.sync ?? true;
-		this.snapshot = new Snapshot(options.file, this.sync);
-		this.archive = new Archive(`${options.file}.logs`, this.symbols, this.sync);
+		this.files = options.files ?? diskFiles;
+		this.snapshot = new Snapshot(options.file, this.jsonText, this.sync, this.files);
+		this.archive = new Archive(`${options.file}.logs`, this.symbols, this.sync, this.files);
 		this.compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
 	}
 
+	/**
+	 * Loads the archive index, the snapshot and the journals. Refuses (`StoreCorruptError`, naming
+	 * the file and the fault) to open a folder it cannot read whole, rather than start empty over it.
+	 */
 	async open(): Promise<void> {
-		// Secrets live in these files: a data folder the dispatcher creates is private to its user.
-		await fs.mkdir(path.dirname(this.options.file), { recursive: true, mode: 0o700 });
-		await this.archive.load(this.deliveries, this.events);
+		try {
+			await this.load();
+		} catch (error) {
+			if (error instanceof StoreCorruptError) throw new StoreCorruptError(`${error.message}; ${REFUSAL_ADVICE}`);
+			throw error;
+		}
+	}
 
-		const data = await this.snapshot.read();
+	private async load(): Promise<void> {
+		// Secrets live in these files: a data folder the dispatcher creates is private to its user.
+		const dir = path.dirname(this.options.file);
+		await this.files.mkdir(dir);
+		const mode = await this.files.mode(dir);
+		if ((mode & 0o077) !== 0) {
+			console.error(
+				`warning: data folder ${dir} is open to group or others (mode ${mode.toString(8).padStart(3, '0')}); it holds webhook secrets: chmod ${DIR_MODE.toString(8)} it`,
+			);
+		}
+		await this.files.remove(this.snapshot.tempPath); // a compaction cut short before its rename
+
+		const generations = await this.journalGenerations();
+		let data = await this.snapshot.read();
+		if (!data) {
+			const archiveEmpty = await this.archive.isEmpty();
+			if (generations.length > 0 || !archiveEmpty) {
+				const found = [
+					...(generations.length > 0 ? [`${generations.length} journal file(s)`] : []),
+					...(archiveEmpty ? [] : [`a delivery log archive (${this.archive.dir})`]),
+				].join(' and ');
+				throw new StoreCorruptError(`snapshot ${this.options.file} is missing but ${found} exist beside it`);
+			}
+			// A fresh folder: the snapshot comes first, so a folder with journals but no snapshot
+			// can only mean a lost snapshot.
+			data = emptySnapshot();
+			await this.snapshot.write(data);
+		}
+
+		await this.archive.load(this.deliveries, this.events);
 		this.meta = data.meta;
 		for (const webhook of data.webhooks) this.putWebhookRecord(webhook);
 		for (const profile of data.profiles) this.putProfileRecord(profile);
+		for (const source of data.sources ?? []) this.sources.set(source.id, source);
+		for (const [key, record] of Object.entries(data.deviceStatuses ?? {})) this.deviceStatuses.set(key, record);
 		for (const event of data.events) this.events.setHot(event, Date.parse(event.receivedAt));
 		for (const delivery of data.deliveries) this.deliveries.upsertHot(delivery);
 
 		this.generation = data.journalGeneration;
-		for (const generation of await this.journalGenerations()) {
-			const journal = new Journal(this.journalPath(generation), this.sync);
+		for (const generation of generations) {
+			const journal = this.journalOf(generation);
 			if (generation < data.journalGeneration) {
 				await journal.remove(); // left over from a compaction cut short after its snapshot
 				continue;
 			}
-			for (const operation of (await journal.readAll()) as Operation[]) {
+			// A torn tail is cut off here, so what is appended next starts on a line of its own.
+			for (const operation of (await journal.recover()) as Operation[]) {
 				if (operation.op === 'requeue') await this.loadArchived(operation.ids);
 				this.apply(operation);
 			}
@@ -126,18 +199,27 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		for (const delivery of this.deliveries.hotRecords()) {
 			if (delivery.status === 'pending') this.enqueue(delivery.id, dueMs(delivery));
 		}
-		this.journal = new Journal(this.journalPath(this.generation), this.sync);
+		this.journal = this.journalOf(this.generation);
 		await this.journal.open();
 	}
 
 	async close(): Promise<void> {
-		if (!this.journal) return;
-		// A compaction already running captured older state: let it finish, then take a final one.
-		if (this.compacting) await this.compacting;
-		await this.compact();
-		await this.journal.close();
-		this.journal = null;
-		await this.archive.close();
+		const journal = this.journal;
+		if (!journal) return;
+		try {
+			// A compaction already running captured older state: let it finish, then take a final one.
+			if (this.compacting) await this.compacting.catch(() => undefined);
+			await this.compact();
+		} catch (error) {
+			throw new Error(`the final compaction failed, nothing is lost (the journals are replayed at the next start): ${(error as Error).message}`, {
+				cause: error,
+			});
+		} finally {
+			// Even when the compaction failed (a full disk) nothing is lost: the journals stay.
+			await this.journal?.close();
+			this.journal = null;
+			await this.archive.close();
+		}
 	}
 
 	// ----------------------------------------------------------------------------------------
@@ -167,15 +249,13 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	}
 
 	async createWebhook(record: WebhookRecord): Promise<void> {
-		this.checkName(this.webhookNames, 'webhook', record.id, record.name);
-		await this.commit({ op: 'webhook', record });
+		await this.withName(this.webhookNames, 'webhook', record.id, record.name, () => this.commit({ op: 'webhook', record }));
 		this.emit({ kind: 'webhook', id: record.id });
 	}
 
 	async updateWebhook(id: string, changes: WebhookChanges): Promise<WebhookRecord> {
 		if (!this.webhooks.has(id)) throw new NotFoundError('webhook', id);
-		if (changes.name !== undefined) this.checkName(this.webhookNames, 'webhook', id, changes.name);
-		await this.commit({ op: 'webhook-update', id, changes });
+		await this.withName(this.webhookNames, 'webhook', id, changes.name, () => this.commit({ op: 'webhook-update', id, changes }));
 		this.emit({ kind: 'webhook', id });
 		const stored = this.webhooks.get(id);
 		if (!stored) throw new NotFoundError('webhook', id);
@@ -216,15 +296,13 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	}
 
 	async createProfile(record: ProfileRecord): Promise<void> {
-		this.checkName(this.profileNames, 'profile', record.id, record.name);
-		await this.commit({ op: 'profile', record });
+		await this.withName(this.profileNames, 'profile', record.id, record.name, () => this.commit({ op: 'profile', record }));
 		this.emit({ kind: 'profile', id: record.id });
 	}
 
 	async updateProfile(id: string, changes: ProfileChanges): Promise<ProfileRecord> {
 		if (!this.profiles.has(id)) throw new NotFoundError('profile', id);
-		if (changes.name !== undefined) this.checkName(this.profileNames, 'profile', id, changes.name);
-		await this.commit({ op: 'profile-update', id, changes });
+		await this.withName(this.profileNames, 'profile', id, changes.name, () => this.commit({ op: 'profile-update', id, changes }));
 		this.emit({ kind: 'profile', id });
 		const stored = this.profiles.get(id);
 		if (!stored) throw new NotFoundError('profile', id);
@@ -235,6 +313,37 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		if (!this.profiles.has(id)) throw new NotFoundError('profile', id);
 		await this.commit({ op: 'profile-delete', id });
 		this.emit({ kind: 'profile', id });
+	}
+
+	async listSources(): Promise<SourceRecord[]> {
+		return [...this.sources.values()];
+	}
+
+	async getSource(id: string): Promise<SourceRecord | undefined> {
+		return this.sources.get(id);
+	}
+
+	async putSource(record: SourceRecord): Promise<void> {
+		const names = new Map([...this.sources.values()].map((source) => [nameKey(source.name), source.id]));
+		await this.withName(names, 'source', record.id, record.name, () => this.commit({ op: 'source', record }));
+		this.emit({ kind: 'source', id: record.id });
+	}
+
+	async deleteSource(id: string): Promise<void> {
+		await this.commit({ op: 'source-delete', id });
+		this.emit({ kind: 'source', id });
+	}
+
+	countSourceRequest(id: string, count: SourceCount): Promise<void> {
+		return this.commit({ op: 'source-count', id, count });
+	}
+
+	async getDeviceStatus(key: string): Promise<DeviceStatusRecord | undefined> {
+		return this.deviceStatuses.get(key);
+	}
+
+	putDeviceStatus(key: string, record: DeviceStatusRecord): Promise<void> {
+		return this.commit({ op: 'device-status', key, record });
 	}
 
 	// ----------------------------------------------------------------------------------------
@@ -335,7 +444,13 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 
 	async record(update: AttemptUpdate): Promise<void> {
 		this.leases.delete(update.deliveryId);
-		await this.commit({ op: 'attempt', update });
+		try {
+			await this.commit({ op: 'attempt', update });
+		} catch (error) {
+			// Not stored, so the delivery is still pending as it was: due again later (at-least-once).
+			this.enqueue(update.deliveryId, Date.now() + UNSTORED_ATTEMPT_RETRY_MS);
+			throw error;
+		}
 		if (update.status === 'pending' && update.nextAttemptAt !== null) this.enqueue(update.deliveryId, Date.parse(update.nextAttemptAt));
 	}
 
@@ -397,9 +512,27 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		for (const listener of this.configListeners) listener(change);
 	}
 
-	private checkName(names: Map<string, string>, kind: 'webhook' | 'profile', id: string, name: string): void {
-		const other = names.get(nameKey(name));
+	/**
+	 * Runs `write` holding `name` (unless undefined): a name another record has, or one a write
+	 * in flight is taking, is a ConflictError. (Memory changes only once the line is on disk.)
+	 */
+	private async withName<T>(
+		names: Map<string, string>,
+		kind: 'webhook' | 'profile' | 'source',
+		id: string,
+		name: string | undefined,
+		write: () => Promise<T>,
+	): Promise<T> {
+		if (name === undefined) return write();
+		const key = `${kind}:${nameKey(name)}`;
+		const other = names.get(nameKey(name)) ?? this.reservedNames.get(key);
 		if (other !== undefined && other !== id) throw new ConflictError('/name', `name is already used by ${kind} ${other}`);
+		this.reservedNames.set(key, id);
+		try {
+			return await write();
+		} finally {
+			if (this.reservedNames.get(key) === id) this.reservedNames.delete(key);
+		}
 	}
 
 	private putWebhookRecord(record: WebhookRecord): void {
@@ -452,16 +585,23 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		});
 	}
 
-	/** Applies in memory at once, resolves when durable; compacts when the journal grew large. */
+	/**
+	 * Writes the operation's journal line, then applies it in memory and resolves. A line that
+	 * cannot be serialised (`UnstorableRecordError`) or written (`StorageError`) rejects, and
+	 * memory is left as it was. Compacts when the journal grew large.
+	 */
 	private async commit(operation: Operation): Promise<void> {
+		const line = this.encode(operation);
+		while (this.switching) await this.switching;
 		if (!this.journal) throw new Error('store is not open');
-		this.apply(operation);
 		// An attempt's result lost in a crash only repeats that attempt (at-least-once), so it
 		// waits for the next event's write rather than paying a disk sync of its own.
-		await this.journal.appendLines([this.encode(operation)], operation.op === 'attempt');
+		await this.journal.appendLines([line], DEFERRABLE.has(operation.op));
+		// Lines are written and resolved in order, so operations are applied in journal order.
+		this.apply(operation);
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
 			void this.compact().catch((error: unknown) => {
-				console.error(`compaction failed: ${(error as Error).message}`);
+				console.error(`compaction failed (nothing is lost, the journals are kept): ${(error as Error).message}`);
 			});
 		}
 	}
@@ -471,6 +611,15 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	 * for the archive (see JsonText). `JSON.parse` of the line gives the operation back.
 	 */
 	private encode(operation: Operation): string {
+		try {
+			return this.encodeLine(operation);
+		} catch (error) {
+			if (!(error instanceof RangeError)) throw error;
+			throw new UnstorableRecordError(`the ${operation.op} is nested too deeply to be stored (${error.message})`);
+		}
+	}
+
+	private encodeLine(operation: Operation): string {
 		switch (operation.op) {
 			case 'event':
 				return `{"op":"event","event":${this.jsonText.of(operation.event)},"deliveries":${JSON.stringify(operation.deliveries)}}`;
@@ -553,6 +702,28 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 					this.finishedSinceCompaction.delete(id);
 				}
 				return;
+			case 'source': {
+				// The counters stay as stored (countSourceRequest owns them), as in the port's contract.
+				const current = this.sources.get(operation.record.id);
+				this.sources.set(operation.record.id, current ? { ...operation.record, stats: current.stats } : operation.record);
+				return;
+			}
+			case 'source-delete':
+				this.sources.delete(operation.id);
+				return;
+			case 'source-stats': {
+				const source = this.sources.get(operation.id);
+				if (source) this.sources.set(source.id, { ...source, stats: operation.stats });
+				return;
+			}
+			case 'source-count': {
+				const source = this.sources.get(operation.id);
+				if (source) this.sources.set(source.id, { ...source, stats: countedStats(source.stats, operation.count) });
+				return;
+			}
+			case 'device-status':
+				this.deviceStatuses.set(operation.key, operation.record);
+				return;
 		}
 	}
 
@@ -598,8 +769,19 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	private async runCompaction(): Promise<void> {
 		const previous = this.journal;
 		if (!previous) return;
-		const next = new Journal(this.journalPath(this.generation + 1), this.sync);
+		const next = this.journalOf(this.generation + 1);
 		await next.open();
+
+		// New commits wait while the previous journal's writes finish (and are applied, or fail),
+		// so the state captured below holds exactly what that journal and the older ones hold.
+		let switched = () => {};
+		this.switching = new Promise<void>((resolve) => (switched = resolve));
+		try {
+			await previous.drain();
+		} finally {
+			this.switching = null;
+			switched();
+		}
 
 		// Synchronous from here to the capture: the captured state and the journal boundary agree.
 		this.generation += 1;
@@ -631,11 +813,22 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 			profiles: [...this.profiles.values()],
 			events: hotEvents,
 			deliveries: pending,
+			sources: [...this.sources.values()],
+			deviceStatuses: Object.fromEntries(this.deviceStatuses),
 		};
 		this.finishedSinceCompaction.clear();
 
-		const lines = await Archive.linesInSlices(archivedEvents, finished, this.jsonText);
-		const appended = await this.archive.append(lines, new Date().toISOString().slice(0, 10), this.deliveries);
+		let appended;
+		try {
+			const lines = await Archive.linesInSlices(archivedEvents, finished, this.jsonText);
+			appended = await this.archive.append(lines, new Date().toISOString().slice(0, 10), this.deliveries);
+		} catch (error) {
+			// Nothing is lost: the journals since the last snapshot stay and are replayed at the
+			// next start; the next compaction archives these records again (a later line wins).
+			for (const delivery of finished) this.finishedSinceCompaction.add(delivery.id);
+			await previous.close();
+			throw error;
+		}
 		for (const entry of appended) {
 			const location = { file: entry.file, offset: entry.offset, length: entry.length };
 			if (entry.kind === 'd') {
@@ -652,9 +845,22 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 				if (slot >= 0 && this.events.hotRecord(slot) === event && !stillNeeded) this.events.setArchived(slot, location);
 			}
 		}
-		await previous.drain();
-		await this.snapshot.write(data);
-		await previous.remove();
+		try {
+			await this.snapshot.write(data);
+		} catch (error) {
+			// The archive has the finished records now; the snapshot and journals are as before.
+			await previous.close();
+			throw error;
+		}
+		await previous.close();
+		// Every journal older than this snapshot, also one a failed compaction left behind.
+		for (const generation of await this.journalGenerations()) {
+			if (generation < data.journalGeneration) await this.files.remove(this.journalPath(generation));
+		}
+	}
+
+	private journalOf(generation: number): Journal {
+		return new Journal(this.journalPath(generation), this.sync, this.files);
 	}
 
 	private journalPath(generation: number): string {
@@ -664,7 +870,7 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	private async journalGenerations(): Promise<number[]> {
 		const dir = path.dirname(this.options.file);
 		const prefix = path.basename(this.options.file);
-		const names = await fs.readdir(dir);
+		const names = await this.files.list(dir);
 		return names
 			.filter((name) => name.startsWith(prefix))
 			.map((name) => JOURNAL_FILE.exec(name)?.[1])

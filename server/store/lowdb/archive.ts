@@ -10,13 +10,18 @@
  *
  * Crash safety: the JSON lines are written and synced first, then the symbols, then the index
  * records. An index shorter than its day file (a crash between the two) is completed from the
- * JSON lines at the next start; a torn index record or JSON line is dropped (its records are
- * still in the journal, which is deleted only after the compaction that archived them).
+ * JSON lines at the next start; a torn JSON line at the end is cut off at load, and an append
+ * that fails part-way is cut back off (`StorageError`), so the next one never glues onto a
+ * fragment. The records of an append that did not complete are still in the journal, which is
+ * kept until a compaction completes. Writes go through the file layer (`files.ts`), whose faults
+ * the tests inject; reads of single records use positioned reads of their own.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DeliveryRecord, EventRecord } from '../../domain/records';
-import { type JsonText, stringifyWithLast } from './jsonText';
+import { storageError } from '../errors';
+import { type StoreFiles, cutFile, diskFiles, writeFully } from './files';
+import { type JsonText, stringifyAtAnyDepth, stringifyWithLast } from './jsonText';
 import { type DeliveryIndex, type EventIndex, STATUS_CODES, type SymbolTable, idHash } from './logIndex';
 
 export type ArchiveLine = { k: 'e'; r: EventRecord } | { k: 'd'; r: DeliveryRecord };
@@ -39,18 +44,21 @@ export class Archive {
 	/** Day of each file number (null once deleted). */
 	private readonly days: (string | null)[] = [];
 	private readonly handles = new Map<number, fs.FileHandle>();
+	/** Files a failed append could not be cut back on, and the length to cut them to first. */
+	private readonly torn = new Map<string, number>();
 
 	constructor(
 		readonly dir: string,
 		private readonly symbols: SymbolTable,
 		private readonly sync: boolean = true,
+		private readonly files: StoreFiles = diskFiles,
 	) {}
 
 	/** Serialises now (records keep changing in memory), one line per record. */
 	static serialize(events: EventRecord[], deliveries: DeliveryRecord[]): string {
 		const lines: string[] = [];
-		for (const r of events) lines.push(JSON.stringify({ k: 'e', r } satisfies ArchiveLine));
-		for (const r of deliveries) lines.push(JSON.stringify({ k: 'd', r } satisfies ArchiveLine));
+		for (const r of events) lines.push(stringifyAtAnyDepth({ k: 'e', r } satisfies ArchiveLine));
+		for (const r of deliveries) lines.push(stringifyAtAnyDepth({ k: 'd', r } satisfies ArchiveLine));
 		return lines.length > 0 ? lines.join('\n') + '\n' : '';
 	}
 
@@ -78,34 +86,33 @@ export class Archive {
 		let done = 0;
 		const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 		for (const r of events) {
-			lines.push({ kind: 'e', record: r, text: cached ? `{"k":"e","r":${cached.take(r)}}` : JSON.stringify({ k: 'e', r }) });
+			lines.push({ kind: 'e', record: r, text: cached ? `{"k":"e","r":${cached.take(r)}}` : stringifyAtAnyDepth({ k: 'e', r }) });
 			if (++done % slice === 0) await pause();
 		}
 		for (const r of deliveries) {
 			const text =
 				cached && r.request !== null
 					? `{"k":"d","r":${stringifyWithLast(r as unknown as Record<string, unknown>, 'request', cached.take(r.request))}}`
-					: JSON.stringify({ k: 'd', r });
+					: stringifyAtAnyDepth({ k: 'd', r });
 			lines.push({ kind: 'd', record: r, text });
 			if (++done % slice === 0) await pause();
 		}
 		return lines;
 	}
 
-	/** Appends lines to `day`'s file and its index; returns where each record is. */
+	/**
+	 * Appends lines to `day`'s file and its index; returns where each record is. Whole lines or
+	 * nothing: a failed append is cut back off and throws `StorageError`.
+	 */
 	async append(
 		lines: { kind: 'e' | 'd'; record: EventRecord | DeliveryRecord; text: string }[],
 		day: string,
 		deliveries: DeliveryIndex,
 	): Promise<Appended[]> {
 		if (lines.length === 0) return [];
-		await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
 		const file = this.fileNumber(day);
-		const jsonPath = path.join(this.dir, `${day}.jsonl`);
 		const appended: Appended[] = [];
-		const handle = await fs.open(jsonPath, 'a', 0o600);
-		try {
-			let offset = (await handle.stat()).size;
+		await this.appendWhole(path.join(this.dir, `${day}.jsonl`), (offset) => {
 			const texts: string[] = [];
 			for (const line of lines) {
 				const text = line.text + '\n';
@@ -114,16 +121,43 @@ export class Archive {
 				offset += length;
 				texts.push(text);
 			}
-			await handle.write(texts.join(''));
-			if (this.sync) await handle.datasync();
-		} finally {
-			await handle.close();
-		}
+			return Buffer.from(texts.join(''));
+		});
 		const index = Buffer.alloc(appended.length * RECORD_BYTES);
 		appended.forEach((entry, i) => encodeIndexRecord(index, i * RECORD_BYTES, entry, deliveries));
 		await this.persistSymbols();
-		await appendFile(path.join(this.dir, `${day}.idx`), index, this.sync);
+		// An index append that fails is completed from the JSON lines at the next start.
+		await this.appendWhole(path.join(this.dir, `${day}.idx`), () => index);
 		return appended;
+	}
+
+	/** Appends `bytes(offset)` (offset: the file's size before) whole, or cuts the file back. */
+	private async appendWhole(name: string, bytes: (offset: number) => Buffer): Promise<void> {
+		try {
+			await this.files.mkdir(this.dir);
+			const handle = await this.files.open(name, 'a');
+			try {
+				const cutTo = this.torn.get(name);
+				if (cutTo !== undefined) {
+					await handle.truncate(cutTo);
+					this.torn.delete(name);
+				}
+				const before = await handle.size();
+				try {
+					await writeFully(handle, bytes(before));
+					if (this.sync) await handle.datasync();
+					if (this.sync && before === 0) await this.files.syncDir(this.dir); // a new file
+				} catch (error) {
+					// If the cut fails too, the next append cuts first (and load() does at start).
+					await handle.truncate(before).catch(() => this.torn.set(name, before));
+					throw error;
+				}
+			} finally {
+				await handle.close();
+			}
+		} catch (error) {
+			throw storageError(`appending to archive ${name}`, error);
+		}
 	}
 
 	/** Reads every day's index into `deliveries` and `events`, oldest file first. */
@@ -135,7 +169,8 @@ export class Archive {
 			const jsonPath = path.join(this.dir, `${day}.jsonl`);
 			const idxPath = path.join(this.dir, `${day}.idx`);
 			let index = await readOrEmpty(idxPath);
-			const size = (await fs.stat(jsonPath)).size;
+			let size = (await fs.stat(jsonPath)).size;
+			size = await this.cutTornTail(jsonPath, size);
 			// The longest prefix of whole index records that point inside the day file (appends
 			// are in order: when the last one does, all do).
 			const whole = Math.floor(index.length / RECORD_BYTES);
@@ -153,8 +188,7 @@ export class Archive {
 				const tail = await this.indexTail(jsonPath, covered, size, file, deliveries);
 				index = Buffer.concat([index.subarray(0, records * RECORD_BYTES), tail]);
 				await this.persistSymbols();
-				await fs.writeFile(`${idxPath}.tmp`, index, { mode: 0o600 });
-				await fs.rename(`${idxPath}.tmp`, idxPath);
+				await this.rewrite(idxPath, index);
 			}
 			loaded.push({ file, index });
 		}
@@ -168,6 +202,36 @@ export class Archive {
 		deliveries.reserve(total - eventCount);
 		events.reserve(eventCount);
 		for (const { file, index } of loaded) decodeIndex(index, file, deliveries, events);
+	}
+
+	/** Cuts a torn last line (a crash mid-append) off a day file; returns the size after. */
+	private async cutTornTail(jsonPath: string, size: number): Promise<number> {
+		if (size === 0) return 0;
+		const handle = await fs.open(jsonPath, 'r');
+		let end = size;
+		try {
+			// Back from the end to the last newline, a block at a time.
+			const block = Buffer.alloc(Math.min(size, 64 * 1024));
+			while (end > 0) {
+				const from = Math.max(0, end - block.length);
+				const { bytesRead } = await handle.read(block, 0, end - from, from);
+				const at = block.subarray(0, bytesRead).lastIndexOf(0x0a);
+				if (at >= 0) {
+					end = from + at + 1;
+					break;
+				}
+				end = from;
+			}
+		} finally {
+			await handle.close();
+		}
+		if (end < size) await cutFile(this.files, jsonPath, end);
+		return end;
+	}
+
+	/** Whether any day file exists. */
+	async isEmpty(): Promise<boolean> {
+		return (await this.listDays()).length === 0;
 	}
 
 	/** The record at a location (as given by the index). */
@@ -191,8 +255,8 @@ export class Archive {
 			if (fileDay === null || fileDay >= day) continue;
 			await this.handles.get(file)?.close();
 			this.handles.delete(file);
-			await fs.rm(path.join(this.dir, `${fileDay}.jsonl`), { force: true });
-			await fs.rm(path.join(this.dir, `${fileDay}.idx`), { force: true });
+			await this.files.remove(path.join(this.dir, `${fileDay}.jsonl`));
+			await this.files.remove(path.join(this.dir, `${fileDay}.idx`));
 			this.days[file] = null;
 		}
 	}
@@ -200,6 +264,19 @@ export class Archive {
 	async close(): Promise<void> {
 		for (const handle of this.handles.values()) await handle.close().catch(() => undefined);
 		this.handles.clear();
+	}
+
+	/** Replaces a file whole: temp file, sync, rename. */
+	private async rewrite(name: string, bytes: Buffer): Promise<void> {
+		const temp = `${name}.tmp`;
+		const handle = await this.files.open(temp, 'w');
+		try {
+			await writeFully(handle, bytes);
+			if (this.sync) await handle.datasync();
+		} finally {
+			await handle.close();
+		}
+		await this.files.rename(temp, name);
 	}
 
 	private fileNumber(day: string): number {
@@ -271,8 +348,7 @@ export class Archive {
 		if (to <= from) return;
 		const lines: string[] = [];
 		for (let n = from; n < to; n++) lines.push(JSON.stringify({ n, s: this.symbols.name(n) }));
-		await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-		await appendFile(path.join(this.dir, 'symbols.jsonl'), Buffer.from(lines.join('\n') + '\n'), this.sync);
+		await this.appendWhole(path.join(this.dir, 'symbols.jsonl'), () => Buffer.from(lines.join('\n') + '\n'));
 		this.symbols.persisted = to;
 	}
 }
@@ -335,15 +411,5 @@ async function readOrEmpty(file: string): Promise<Buffer> {
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
 		throw error;
-	}
-}
-
-async function appendFile(file: string, bytes: Buffer, sync: boolean): Promise<void> {
-	const handle = await fs.open(file, 'a', 0o600);
-	try {
-		await handle.write(bytes);
-		if (sync) await handle.datasync();
-	} finally {
-		await handle.close();
 	}
 }

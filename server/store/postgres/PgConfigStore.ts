@@ -4,7 +4,15 @@
  * writes go to the database first (narrow `UPDATE`s; names unique by index), then into the cache.
  */
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import type { DisabledReason, ProfileRecord, StoreMeta, WebhookRecord } from '../../domain/records';
+import type {
+	DeviceStatusRecord,
+	DisabledReason,
+	ProfileRecord,
+	SourceCount,
+	SourceRecord,
+	StoreMeta,
+	WebhookRecord,
+} from '../../domain/records';
 import type { ConfigChange, ConfigStore, ProfileChanges, WebhookChanges } from '../ports/configStore';
 import type { Database, Queryable } from './database';
 import { CONFIG_CHANNEL } from './listener';
@@ -219,6 +227,68 @@ export class PgConfigStore implements ConfigStore {
 		if (!deleted) throw new NotFoundError('profile', id);
 		this.profiles.delete(id);
 		this.emit({ kind: 'profile', id });
+	}
+
+	// Sources are read from the database (not cached): their counters change with every request.
+
+	async listSources(): Promise<SourceRecord[]> {
+		const { rows } = await this.db.query<{ record: SourceRecord }>('SELECT record FROM sources ORDER BY record->>\'createdAt\', id');
+		return rows.map((row) => row.record);
+	}
+
+	async getSource(id: string): Promise<SourceRecord | undefined> {
+		const { rows } = await this.db.query<{ record: SourceRecord }>('SELECT record FROM sources WHERE id = $1', [id]);
+		return rows[0]?.record;
+	}
+
+	/** Creates or replaces the configuration; the counters stored stay (countSourceRequest owns them). */
+	async putSource(record: SourceRecord): Promise<void> {
+		try {
+			await this.db.query(
+				`INSERT INTO sources (id, name, record) VALUES ($1, $2, $3)
+				 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
+				   record = EXCLUDED.record || jsonb_build_object('stats', sources.record->'stats')`,
+				[record.id, record.name, record],
+			);
+		} catch (error) {
+			if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+			const { rows } = await this.db.query<{ id: string }>('SELECT id FROM sources WHERE lower(btrim(name)) = lower(btrim($1))', [record.name]);
+			throw new ConflictError('/name', `name is already used by source ${rows[0]?.id ?? 'another'}`);
+		}
+		this.emit({ kind: 'source', id: record.id });
+	}
+
+	async deleteSource(id: string): Promise<void> {
+		await this.db.query('DELETE FROM sources WHERE id = $1', [id]);
+		this.emit({ kind: 'source', id });
+	}
+
+	/** One statement, the increments computed in the database: concurrent requests all count. */
+	async countSourceRequest(id: string, count: SourceCount): Promise<void> {
+		await this.db.queueQuery(
+			`UPDATE sources SET record = jsonb_set(record, '{stats}', (record->'stats') || jsonb_build_object(
+			   'received', (record->'stats'->>'received')::int + 1,
+			   'accepted', (record->'stats'->>'accepted')::int + $2::int,
+			   'duplicates', (record->'stats'->>'duplicates')::int + $3::int,
+			   'rejected', (record->'stats'->>'rejected')::int + $4::int,
+			   'events', (record->'stats'->>'events')::int + $5::int,
+			   'lastReceivedAt', $6::text,
+			   'lastError', COALESCE($7::jsonb, record->'stats'->'lastError')))
+			 WHERE id = $1`,
+			[id, count.accepted ?? 0, count.duplicates ?? 0, count.rejected ?? 0, count.events ?? 0, count.at, count.error ? JSON.stringify(count.error) : null],
+		);
+	}
+
+	async getDeviceStatus(key: string): Promise<DeviceStatusRecord | undefined> {
+		const { rows } = await this.db.query<{ status: string; at: Date }>('SELECT status, at FROM device_statuses WHERE key = $1', [key]);
+		return rows[0] ? { status: rows[0].status, at: rows[0].at.toISOString() } : undefined;
+	}
+
+	async putDeviceStatus(key: string, record: DeviceStatusRecord): Promise<void> {
+		await this.db.queueQuery(
+			'INSERT INTO device_statuses (key, status, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET status = EXCLUDED.status, at = EXCLUDED.at',
+			[key, record.status, record.at],
+		);
 	}
 
 	/** A one-statement health update of a webhook; the cache takes the row it returns. */

@@ -53,8 +53,8 @@ export class PgDeliveryQueue implements DeliveryQueue {
 	async accept(event: EventRecord, deliveries: DeliveryRecord[]): Promise<AcceptOutcome> {
 		const { rows } = await this.db.query<{ inserted: number }>(
 			`WITH e AS (
-			   INSERT INTO events (id, type, timestamp, data, received_at, deliveries)
-			   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id),
+			   INSERT INTO events (id, type, timestamp, data, received_at, deliveries, origin)
+			   VALUES ($1, $2, $3, $4, $5, $6, $8) ON CONFLICT (id) DO NOTHING RETURNING id),
 			 d AS (
 			   INSERT INTO deliveries (id, event_id, event_type, webhook_id, profile_id, status, created_at, next_attempt_at)
 			   SELECT x.id, x."eventId", x."eventType", x."webhookId", x."profileId", 'pending', x."createdAt", x."nextAttemptAt"
@@ -69,6 +69,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
 				event.receivedAt,
 				JSON.stringify(event.deliveries),
 				JSON.stringify(deliveries),
+				event.origin ? JSON.stringify(event.origin) : null,
 			],
 		);
 		if (rows[0].inserted === 1) {

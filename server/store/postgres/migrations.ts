@@ -129,4 +129,27 @@ END
 $$;
 `,
 	},
+	{
+		version: 2,
+		name: 'ingest sources and device statuses',
+		sql: `
+-- An ingest source's whole record (with its counters) as jsonb; the name unique as for webhooks.
+CREATE TABLE sources (
+	id text PRIMARY KEY,
+	name text NOT NULL,
+	record jsonb NOT NULL
+);
+CREATE UNIQUE INDEX sources_name_unique ON sources (lower(btrim(name)));
+
+-- The last authentication status seen per device, keyed '<vendor>:<device id>'.
+-- Where an event came from when an ingest source sent it (the vendor's body, size-capped).
+ALTER TABLE events ADD COLUMN origin json;
+
+CREATE TABLE device_statuses (
+	key text PRIMARY KEY,
+	status text NOT NULL,
+	at timestamptz NOT NULL
+);
+`,
+	},
 ];

@@ -4,6 +4,7 @@ import type {
 	DeliveryRecord,
 	DeliveryRef,
 	DeliveryStatus,
+	EventOrigin,
 	DisabledReason,
 	EventRecord,
 	ProfileRecord,
@@ -95,6 +96,7 @@ export interface EventRow {
 	data: JsonObject;
 	received_at: Date;
 	deliveries: DeliveryRef[];
+	origin?: EventOrigin | null;
 }
 
 export function eventFromRow(row: EventRow): EventRecord {
@@ -105,6 +107,7 @@ export function eventFromRow(row: EventRow): EventRecord {
 		data: row.data,
 		receivedAt: row.received_at.toISOString(),
 		deliveries: row.deliveries,
+		...(row.origin ? { origin: row.origin } : {}),
 	};
 }
 

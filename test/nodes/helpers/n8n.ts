@@ -52,6 +52,7 @@ import { DestinationAuth } from '../../../credentials/DestinationAuth.credential
 import { MdmDispatcherApi } from '../../../credentials/MdmDispatcherApi.credentials';
 import { WebhookSigningSecret } from '../../../credentials/WebhookSigningSecret.credentials';
 import { MdmEventTrigger } from '../../../nodes/MdmEventTrigger/MdmEventTrigger.node';
+import { MdmVendorEvent } from '../../../nodes/MdmVendorEvent/MdmVendorEvent.node';
 import { SendWebhook } from '../../../nodes/SendWebhook/SendWebhook.node';
 import { VerifySignature } from '../../../nodes/VerifySignature/VerifySignature.node';
 
@@ -61,6 +62,7 @@ export const NODE_TYPES: Record<string, INodeType> = {
 	[`${PACKAGE}.mdmEventTrigger`]: new MdmEventTrigger(),
 	[`${PACKAGE}.sendWebhook`]: new SendWebhook(),
 	[`${PACKAGE}.verifySignature`]: new VerifySignature(),
+	[`${PACKAGE}.mdmVendorEvent`]: new MdmVendorEvent(),
 };
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
@@ -198,7 +200,7 @@ export function additionalData(options: InstanceOptions = {}): IWorkflowExecuteA
 }
 
 export interface NodeSpec {
-	type: 'mdmEventTrigger' | 'sendWebhook' | 'verifySignature';
+	type: 'mdmEventTrigger' | 'sendWebhook' | 'verifySignature' | 'mdmVendorEvent';
 	parameters: INode['parameters'];
 	credentials?: INode['credentials'];
 	name?: string;
