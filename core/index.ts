@@ -15,4 +15,5 @@ export * from './outbound/buildRequest';
 
 export * from './templates';
 export * from './mapping/jsonata';
+export * from './mapping/regexSafety';
 export * from './vendors';

@@ -65,6 +65,8 @@ export interface EventTypeDefinition {
 export interface FieldError {
 	path: string;
 	message: string;
+	/** Where in the field's text the problem is (JSONata compile errors: the character offset). */
+	position?: number;
 }
 
 export type TemplateName = 'slack' | 'teams' | 'custom';

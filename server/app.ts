@@ -1,15 +1,21 @@
-/** The HTTP surface: `/healthz` and `/openapi.json` open, everything under `/v1` behind the API key. */
+/**
+ * The HTTP surface: `/healthz` and `/openapi.json` open, everything under `/v1` behind the API key
+ * (or a console session from `/v1/session`), the web console at `/`.
+ */
 import express, { type Express } from 'express';
 import { deliveriesRouter } from './api/v1/deliveries';
 import { eventTypesRouter } from './api/v1/eventTypes';
 import { eventsRouter } from './api/v1/events';
 import { ingestRouter } from './api/ingest';
 import { profilesRouter } from './api/v1/profiles';
+import { sessionRouter } from './api/v1/session';
 import { sourcesRouter } from './api/v1/sources';
 import { webhooksRouter } from './api/v1/webhooks';
 import type { DispatcherContext } from './context';
 import { requireApiKey } from './http/auth';
+import { consoleRouter } from './http/console';
 import { ApiError, errorHandler } from './http/errors';
+import { jsonShapeGuard } from './http/jsonShape';
 import { buildOpenApiDocument } from './openapi';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,12 +33,14 @@ export function createApp(context: DispatcherContext): Express {
 		response.json(openApi);
 	});
 
+	app.use('/v1', sessionRouter(context));
 	// Vendors' own webhooks: authenticated by the source's URL token, not the admin key.
 	app.use(ingestRouter(context, MAX_BODY_BYTES));
 
 	const v1 = express.Router();
-	v1.use(requireApiKey(context.apiKeyHash));
+	v1.use(requireApiKey(context.apiKeyHash, context.sessions));
 	v1.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
+	v1.use(jsonShapeGuard());
 	v1.use(eventTypesRouter());
 	v1.use(eventsRouter(context));
 	v1.use(webhooksRouter(context));
@@ -40,6 +48,7 @@ export function createApp(context: DispatcherContext): Express {
 	v1.use(deliveriesRouter(context));
 	v1.use(sourcesRouter(context));
 	app.use('/v1', v1);
+	app.use(consoleRouter(context.sessions));
 
 	app.use((request, _response, next) => {
 		next(new ApiError(404, 'not_found', `no route for ${request.method} ${request.path}`));

@@ -3,8 +3,10 @@ import type { AddressGuard } from './delivery/addressGuard';
 import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
 import type { DeliveryService } from './services/deliveryService';
+import type { JsonataPool } from './mapping/jsonataPool';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
+import type { SessionStore } from './http/session';
 import type { SourceIngestService } from './services/sourceIngestService';
 import type { SourceService } from './services/sourceService';
 import type { WebhookService } from './services/webhookService';
@@ -15,6 +17,8 @@ export interface DispatcherContext {
 	guard: AddressGuard;
 	client: DeliveryHttpClient;
 	worker: DeliveryWorker;
+	/** Where profiles' JSONata runs: worker threads with a hard deadline. */
+	jsonata: JsonataPool;
 	webhooks: WebhookService;
 	profiles: ProfileService;
 	events: EventService;
@@ -25,4 +29,6 @@ export interface DispatcherContext {
 	publicUrl: string | null;
 	/** sha256 of the admin API key (kept current when another instance changes it). */
 	apiKeyHash: () => string;
+	/** The web console's signed-in sessions (in memory). */
+	sessions: SessionStore;
 }

@@ -14,6 +14,8 @@ import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
 import { DeliveryService } from './services/deliveryService';
+import { SessionStore } from './http/session';
+import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
 import { ProfileService } from './services/profileService';
 import { SourceIngestService } from './services/sourceIngestService';
@@ -86,28 +88,36 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		resolver: options.resolver,
 	});
 	const client = new DeliveryHttpClient({ guard });
+	const jsonata = new JsonataPool();
+	const usesJsonata =
+		(await config.listProfiles()).some((profile) => profile.condition || profile.payload) ||
+		(await config.listSources()).some((source) => source.mapping);
+	if (usesJsonata) jsonata.warm();
 	const worker = new DeliveryWorker({
 		config,
 		queue,
 		rateLimiter: backend.rateLimiter,
 		client,
+		jsonata,
 		retryScheduleSeconds: settings.retryScheduleSeconds,
 		leaseMs: settings.leaseSeconds * 1000,
 	});
-	const events = new EventService(config, queue);
+	const events = new EventService(config, queue, jsonata);
 	const context: DispatcherContext = {
 		backend,
 		guard,
 		client,
 		worker,
+		jsonata,
 		webhooks: new WebhookService(config, guard, client),
-		profiles: new ProfileService(config),
+		profiles: new ProfileService(config, jsonata),
 		events,
 		deliveries: new DeliveryService(log, queue),
 		sources: new SourceService(config),
-		sourceIngest: new SourceIngestService(config, events),
+		sourceIngest: new SourceIngestService(config, events, jsonata),
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => apiKeyHash,
+		sessions: new SessionStore(),
 	};
 	worker.start();
 
@@ -132,6 +142,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 			stopWatchingKey();
 			await closeServer(server);
 			await worker.stop();
+			await jsonata.close();
 			await client.close();
 			await backend.close();
 		},

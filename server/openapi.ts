@@ -8,6 +8,7 @@ import type { JsonSchema } from '../core/types';
 import { bulkRetrySchema, deliveryListQuerySchema, deliverySummaryQuerySchema } from './api/schemas/delivery';
 import { eventIngestSchema } from './api/schemas/event';
 import { previewQuerySchema, profileCreateSchema, profileUpdateSchema } from './api/schemas/profile';
+import { sessionCreateSchema } from './api/schemas/session';
 import { sourceCreateSchema, sourceRotateSchema, sourceUpdateSchema } from './api/schemas/source';
 import { mockEventSchema, secretRotateSchema, webhookCreateSchema, webhookUpdateSchema } from './api/schemas/webhook';
 
@@ -49,7 +50,11 @@ const errorSchema: JsonSchema = {
 					type: 'array',
 					items: {
 						type: 'object',
-						properties: { path: { type: 'string', description: 'JSON Pointer' }, message: { type: 'string' } },
+						properties: {
+							path: { type: 'string', description: 'JSON Pointer' },
+							message: { type: 'string' },
+							position: { type: 'integer', description: 'Character offset in the field (JSONata compile errors)' },
+						},
 					},
 				},
 			},
@@ -112,6 +117,16 @@ const deliveryDetailSchema: JsonSchema = {
 			},
 		},
 	],
+};
+
+const sessionSchema: JsonSchema = {
+	type: 'object',
+	properties: {
+		createdAt: { type: 'string', format: 'date-time' },
+		expiresAt: { type: 'string', format: 'date-time', description: 'The latest the session lasts (24 h after sign-in)' },
+		idleExpiresAt: { type: 'string', format: 'date-time', description: 'When it ends without another request (8 h idle)' },
+		allowHttp: { type: 'boolean', description: 'Whether this dispatcher accepts http:// destinations' },
+	},
 };
 
 const sourceStatsSchema: JsonSchema = {
@@ -181,12 +196,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 			title: 'MDM webhook dispatcher',
 			version: PACKAGE_VERSION,
 			description:
-				'Takes MDM device events in (its own API, or each MDM\'s native webhooks at an ingest source\'s URL) and delivers them signed, with retries, to Slack, Teams and custom endpoints. Every `/v1` call needs `Authorization: Bearer <key>`.',
+				'Takes MDM device events in (its own API, or each MDM\'s native webhooks at an ingest source\'s URL) and delivers them signed, with retries, to Slack, Teams and custom endpoints. Every `/v1` call needs `Authorization: Bearer <key>`, or the web console\'s session cookie from `POST /v1/session` (then a change also needs the `X-MDM-Console` header).',
 		},
 		servers: [{ url: 'http://127.0.0.1:8787' }],
-		security: [{ apiKey: [] }],
+		security: [{ apiKey: [] }, { consoleSession: [] }],
 		components: {
-			securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+			securitySchemes: {
+				apiKey: { type: 'http', scheme: 'bearer' },
+				consoleSession: {
+					type: 'apiKey',
+					in: 'cookie',
+					name: 'mdm_session',
+					description: 'HttpOnly, SameSite=Strict cookie from `POST /v1/session`; changes also need the `X-MDM-Console` header and a same-origin `Origin`',
+				},
+			},
 			schemas: {
 				Error: errorSchema,
 				EventEnvelope: ENVELOPE_SCHEMA,
@@ -198,6 +221,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 				Delivery: deliverySchema,
 				DeliveryDetail: deliveryDetailSchema,
 				TestResult: testResultSchema,
+				Session: sessionSchema,
 				SourceCreate: sourceCreateSchema,
 				SourceUpdate: sourceUpdateSchema,
 				Source: sourceSchema,
@@ -206,6 +230,29 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 		},
 		paths: {
 			'/healthz': { get: { summary: 'Liveness (no key needed)', security: [], responses: { '200': answer('Up') } } },
+			'/v1/session': {
+				post: {
+					summary: 'Console sign-in: exchange the API key for a session cookie (needs the `X-MDM-Console` header)',
+					security: [],
+					requestBody: json(sessionCreateSchema),
+					responses: {
+						'201': answer('Signed in; `Set-Cookie: mdm_session=…; HttpOnly; SameSite=Strict`', ref('Session')),
+						'401': answer('Not the API key', ref('Error')),
+						'403': answer('No `X-MDM-Console` header, or another origin', ref('Error')),
+						'422': errors['422'],
+					},
+				},
+				get: {
+					summary: 'The live console session',
+					security: [{ consoleSession: [] }],
+					responses: { '200': answer('Session', ref('Session')), '401': answer('No live session', ref('Error')) },
+				},
+				delete: {
+					summary: 'Sign out: ends the session and clears the cookie (needs the `X-MDM-Console` header)',
+					security: [],
+					responses: { '204': answer('Signed out'), '403': answer('No `X-MDM-Console` header, or another origin', ref('Error')) },
+				},
+			},
 			'/v1/event-types': {
 				get: { summary: 'The event catalog: type, category, description, JSON Schema, sample', responses: { '200': answer('Catalog'), ...errors } },
 			},
@@ -273,7 +320,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 				},
 			},
 			'/v1/deliveries/summary': {
-				get: { summary: 'Counts by status', parameters: queryParameters(deliverySummaryQuerySchema), responses: { '200': answer('`{total, succeeded, failed, pending}`'), ...errors } },
+				get: { summary: 'Counts by status of the deliveries matching the filters', parameters: queryParameters(deliverySummaryQuerySchema), responses: { '200': answer('`{total, succeeded, failed, pending}`'), ...errors } },
 			},
 			'/v1/deliveries/{id}': {
 				parameters: [idParam('Delivery')],

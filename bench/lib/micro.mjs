@@ -1,6 +1,7 @@
 // Core micro-benchmarks, each next to a baseline measured the same way in the same process:
 // signing and verification per scheme vs one raw node:crypto HMAC-SHA256 of the same body;
 // JSONata mapping and condition (compiled-expression cache) vs the same logic as a JS function;
+// a condition through the dispatcher's JSONata thread pool (a worker round trip) vs in-thread;
 // ajv event validation vs JSON.parse of the same event; the full outbound request (template +
 // signing) vs JSON.stringify of the envelope.
 import { createHmac } from 'node:crypto';
@@ -105,6 +106,13 @@ export async function runMicro(ms, progress) {
     ms,
   );
   rows.push({ group: 'core', name: 'JSONata condition (cached compile)', unit: 'µs/event', value: 1e6 / cond, baselineName: 'same condition in JS', baseline: 1e6 / jsCond });
+  progress('micro: JSONata condition in the dispatcher\'s thread pool vs in this thread');
+  const { JsonataPool } = require('../../dist/server/mapping/jsonataPool.js');
+  const pool = new JsonataPool();
+  await pool.condition(CONDITION, envelope);
+  const [pooled, inThread] = await pair(() => pool.condition(CONDITION, envelope), true, () => core.evaluateCondition(CONDITION, envelope), true, ms);
+  await pool.close();
+  rows.push({ group: 'core', name: 'JSONata condition via the pool (one at a time)', unit: 'µs/event', value: 1e6 / pooled, baselineName: 'same condition in this thread', baseline: 1e6 / inThread });
   progress('micro: JSONata compile (cache miss) vs cached evaluation');
   let n = 0;
   const [compile, cached] = await pair(() => core.compileJsonata(`${MAPPING} /* ${n++} */`), false, () => core.evaluateMapping(MAPPING, envelope), true, Math.min(ms, 400));

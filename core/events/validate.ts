@@ -94,6 +94,13 @@ export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefine
 			case 'const':
 				push(base || '/', `must be ${JSON.stringify(params.allowedValue)}`);
 				break;
+			case 'pattern': {
+				// A schema whose description starts with "must" says in words what its pattern
+				// means (ajv's `verbose` option provides the schema); otherwise ajv's message.
+				const description = (e.parentSchema as { description?: unknown } | undefined)?.description;
+				push(base || '/', typeof description === 'string' && /^must /.test(description) ? description : (e.message ?? 'failed pattern'));
+				break;
+			}
 			case 'if':
 				break;
 			case 'anyOf':

@@ -3,7 +3,12 @@
  * expressions are cached by source (bounded), and every evaluation is time-boxed and
  * depth-limited through JSONata's `__evaluate_entry` / `__evaluate_exit` hooks (the technique of
  * the JSONata exerciser's `timeboxExpression`), so an infinite loop or runaway recursion in a
- * user's expression fails with a clear error instead of hanging the dispatcher.
+ * user's expression fails with a clear error.
+ *
+ * The time box is a `Date.now()` check between evaluation steps, with no timer: this file runs
+ * inside n8n too, where the core may not use timers. It cannot interrupt one long step (a
+ * backtracking regex, `$pad` of 50 million characters): the dispatcher therefore evaluates in a
+ * worker thread it terminates at a hard deadline (`server/mapping/jsonataPool.ts`).
  */
 import jsonata from 'jsonata';
 
@@ -23,6 +28,8 @@ export interface JsonataEvaluateOptions {
 export interface CompiledJsonata {
 	readonly source: string;
 	evaluate(input: unknown, options?: JsonataEvaluateOptions): Promise<unknown>;
+	/** JSONata's syntax tree of the expression (for static checks such as `findUnsafeRegex`). */
+	ast(): unknown;
 }
 
 interface JsonataErrorLike {
@@ -178,6 +185,7 @@ function compileUncached(source: string): CompiledJsonata {
 
 	return {
 		source,
+		ast: () => expression.ast(),
 		async evaluate(input: unknown, options: JsonataEvaluateOptions = {}): Promise<unknown> {
 			const guard: Guard = {
 				start: Date.now(),
@@ -192,28 +200,10 @@ function compileUncached(source: string): CompiledJsonata {
 			} finally {
 				pendingGuard = undefined;
 			}
-			// Backstop for evaluations stuck on something that never re-enters the evaluator
-			// (e.g. a bound function returning a promise that never settles).
-			let timer: NodeJS.Timeout | undefined;
-			const backstop = new Promise<never>((_, reject) => {
-				timer = setTimeout(
-					() =>
-						reject(
-							new JsonataEvaluationError(
-								`JSONata evaluation timed out after ${guard.timeoutMs} ms (infinite loop?)`,
-								{ code: 'MDM_TIMEOUT' },
-							),
-						),
-					guard.timeoutMs + 50,
-				);
-			});
 			try {
-				return await Promise.race([running, backstop]);
+				return await running;
 			} catch (err) {
 				throw wrapEvaluationError(err, guard);
-			} finally {
-				clearTimeout(timer);
-				running.catch(() => undefined);
 			}
 		},
 	};

@@ -12,10 +12,17 @@ import type { VendorDraftResult, VendorEventDraft } from './types';
 /** More canonical events than this from one body is refused. */
 export const MAX_EVENTS_PER_BODY = 100;
 
-export async function readWithMapping(mapping: string, body: unknown): Promise<VendorDraftResult> {
+/** How a mapping is evaluated: in this thread by default; the dispatcher passes its JSONata pool. */
+export type MappingEvaluator = (mapping: string, body: unknown) => Promise<unknown>;
+
+export async function readWithMapping(
+	mapping: string,
+	body: unknown,
+	evaluate: MappingEvaluator = (source, input) => evaluateMapping(source, input),
+): Promise<VendorDraftResult> {
 	let result: unknown;
 	try {
-		result = await evaluateMapping(mapping, body);
+		result = await evaluate(mapping, body);
 	} catch (error) {
 		return { ok: false, errors: [{ path: '/mapping', message: (error as Error).message }] };
 	}

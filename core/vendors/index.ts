@@ -6,7 +6,7 @@ import { getEventType } from '../events/catalog';
 import { validateEventData } from '../events/validate';
 import type { FieldError, JsonObject } from '../types';
 import { readTimestamp, vendorEventId } from './fields';
-import { MAX_EVENTS_PER_BODY, readWithMapping } from './generic';
+import { MAX_EVENTS_PER_BODY, type MappingEvaluator, readWithMapping } from './generic';
 import { hexnode } from './hexnode';
 import { kobiton } from './kobiton';
 import { mender } from './mender';
@@ -37,6 +37,8 @@ export function vendorTitle(vendor: VendorName): string {
 export interface MapVendorOptions {
 	/** A JSONata expression that replaces the built-in mapping (required for `generic`). */
 	mapping?: string | null;
+	/** Evaluates `mapping` (default: in this thread, with the core's time box). */
+	evaluate?: MappingEvaluator;
 	context?: VendorMapContext;
 }
 
@@ -49,7 +51,7 @@ export interface MapVendorOptions {
  */
 export async function mapVendorBody(vendor: VendorName, body: unknown, options: MapVendorOptions = {}): Promise<VendorMapResult> {
 	let drafts: VendorDraftResult;
-	if (options.mapping) drafts = await readWithMapping(options.mapping, body);
+	if (options.mapping) drafts = await readWithMapping(options.mapping, body, options.evaluate);
 	else if (vendor === 'generic') drafts = { ok: false, errors: [{ path: '/mapping', message: 'a generic source needs a JSONata mapping' }] };
 	else drafts = VENDOR_MODULES[vendor].read(body, options.context ?? {});
 	if (!drafts.ok) return drafts;

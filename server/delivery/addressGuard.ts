@@ -92,6 +92,11 @@ export class AddressGuard {
 		this.#resolve = options.resolver ?? ((hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' }));
 	}
 
+	/** Whether `http://` destinations are accepted (`DISPATCHER_ALLOW_HTTP`, development only). */
+	get allowsHttp(): boolean {
+		return this.#allowHttp;
+	}
+
 	/** Save-time check without DNS: returns why the URL is refused, or null. */
 	checkUrlSyntax(url: string): string | null {
 		const check = this.#checkSyntax(url);

@@ -1,27 +1,35 @@
 /**
  * The exact request a delivery sends: the profile's JSONata payload or the webhook's template,
  * signed with the webhook's active secrets. Used by the worker, the preview, test and mock sends.
+ * A JSONata payload is evaluated in the JSONata pool, under its deadline and size limit.
  */
-import { buildOutboundRequest, compileJsonata, maskHeaders, renderTemplate } from '../../core';
+import { buildOutboundRequest, renderTemplate } from '../../core';
 import type { EventEnvelope, OutboundRequest } from '../../core/types';
-import type { ProfileRecord, SentRequest, SigningConfig, WebhookRecord } from '../domain/records';
+import type { JsonataPool } from '../mapping/jsonataPool';
+import type { SigningConfig, WebhookRecord } from '../domain/records';
 
 /** The webhook fields that shape a request (a saved webhook or an unsaved test config). */
 export type WebhookShape = Pick<
 	WebhookRecord,
-	'template' | 'url' | 'method' | 'auth' | 'signing' | 'headers'
+	'template' | 'url' | 'method' | 'auth' | 'signing' | 'headers' | 'nonSecretHeaders'
 >;
+
+/** A profile's JSONata payload and the pool that evaluates it. */
+export interface PayloadMapping {
+	source: string;
+	jsonata: JsonataPool;
+}
 
 export class PayloadMappingError extends Error {}
 
 export async function buildPayload(
 	webhook: Pick<WebhookShape, 'template'>,
 	envelope: EventEnvelope,
-	profile?: Pick<ProfileRecord, 'payload'>,
+	mapping?: PayloadMapping,
 ): Promise<unknown> {
-	if (profile?.payload) {
+	if (mapping) {
 		try {
-			return await compileJsonata(profile.payload).evaluate(envelope);
+			return await mapping.jsonata.mapping(mapping.source, envelope);
 		} catch (error) {
 			throw new PayloadMappingError(`payload mapping failed: ${(error as Error).message}`);
 		}
@@ -42,24 +50,19 @@ export function activeSecrets(signing: SigningConfig, nowMs: number): string[] {
 export async function buildDeliveryRequest(input: {
 	webhook: WebhookShape;
 	envelope: EventEnvelope;
-	profile?: Pick<ProfileRecord, 'payload'>;
+	mapping?: PayloadMapping;
 	messageId: string;
 	nowMs: number;
 }): Promise<OutboundRequest> {
-	const { webhook, envelope, profile, messageId, nowMs } = input;
+	const { webhook, envelope, mapping, messageId, nowMs } = input;
 	return buildOutboundRequest({
 		url: webhook.url,
 		method: webhook.method,
-		payload: await buildPayload(webhook, envelope, profile),
+		payload: await buildPayload(webhook, envelope, mapping),
 		messageId,
 		timestamp: Math.floor(nowMs / 1000),
 		signing: { scheme: webhook.signing.scheme, secrets: activeSecrets(webhook.signing, nowMs) },
 		auth: webhook.auth,
 		headers: webhook.headers,
 	});
-}
-
-/** What logs and previews show: credentials masked, signatures visible. */
-export function maskRequest(request: OutboundRequest): SentRequest {
-	return { method: request.method, url: request.url, headers: maskHeaders(request.headers), body: request.body };
 }

@@ -6,7 +6,8 @@ import type { AttemptResult } from './httpClient';
 export type AttemptOutcome = 'succeeded' | 'retry' | 'failed' | 'gone';
 
 /**
- * 2xx → succeeded; no response (network error, timeout) and 408, 429, 5xx → retry (the receiver
+ * A complete 2xx → succeeded; a 2xx whose body did not arrive in time (or broke off), no
+ * response (network error, timeout) and 408, 429, 5xx → retry (the receiver
  * may recover); 410 → gone (the receiver says the endpoint is removed: disable the webhook); other
  * 4xx, 1xx and 3xx (redirects are not followed) → failed at once. A destination refused by the
  * guard → failed: retrying would only hit the same refusal. `refused` defaults to `result.refused`.
@@ -15,7 +16,7 @@ export function classifyAttempt(result: AttemptResult, refused: boolean = result
 	if (refused) return 'failed';
 	const status = result.statusCode;
 	if (status === null) return 'retry';
-	if (status >= 200 && status < 300) return 'succeeded';
+	if (status >= 200 && status < 300) return result.error === null ? 'succeeded' : 'retry';
 	if (status === 410) return 'gone';
 	if (status === 408 || status === 429 || (status >= 500 && status < 600)) return 'retry';
 	return 'failed';

@@ -2,12 +2,16 @@
 import { InvalidSecretError, newId } from '../../core';
 import type { EventEnvelope } from '../../core/types';
 import type { DeliveryHttpClient } from './httpClient';
+import { scrubResponse } from './redact';
 import { buildDeliveryRequest, type WebhookShape } from './requestBuilder';
+import { classifyAttempt } from './retryPolicy';
 
 export interface TestSendResult {
+	/** True only for a complete 2xx: the status and the whole body within the timeout. */
 	ok: boolean;
 	statusCode: number | null;
 	durationMs: number;
+	/** The receiver's body (≤ 4 KiB) with the webhook's secrets scrubbed out. */
 	response: string | null;
 	error: string | null;
 }
@@ -25,12 +29,11 @@ export async function sendOnce(
 		return { ok: false, statusCode: null, durationMs: 0, response: null, error: `signing failed: ${error.message}` };
 	}
 	const result = await client.send(request, webhook.timeoutSeconds);
-	const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
 	return {
-		ok,
+		ok: classifyAttempt(result) === 'succeeded',
 		statusCode: result.statusCode,
 		durationMs: Math.round(result.durationMs * 10) / 10,
-		response: result.response,
-		error: result.error,
+		response: scrubResponse(result.response, webhook),
+		error: scrubResponse(result.error, webhook),
 	};
 }

@@ -14,9 +14,11 @@ import type { ConfigStore } from '../store/ports/configStore';
 import type { ClaimedDelivery, DeliveryQueue } from '../store/ports/deliveryQueue';
 import type { RateLimiter } from '../store/ports/rateLimiter';
 import { StoreUnavailableError } from '../domain/errors';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import { StorageError } from '../store/errors';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
-import { PayloadMappingError, buildDeliveryRequest, maskRequest } from './requestBuilder';
+import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
+import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
 
 /**
@@ -36,6 +38,8 @@ export interface DeliveryWorkerOptions {
 	queue: DeliveryQueue;
 	rateLimiter: RateLimiter;
 	client: DeliveryHttpClient;
+	/** Evaluates profiles' JSONata payloads. */
+	jsonata: JsonataPool;
 	retryScheduleSeconds: readonly number[];
 	/** Attempts in flight at once, over all webhooks. */
 	maxInFlight?: number;
@@ -52,6 +56,7 @@ export class DeliveryWorker {
 	private readonly queue: DeliveryQueue;
 	private readonly rateLimiter: RateLimiter;
 	private readonly client: DeliveryHttpClient;
+	private readonly jsonata: JsonataPool;
 	private readonly schedule: readonly number[];
 	private readonly maxInFlight: number;
 	private readonly leaseMs: number;
@@ -71,6 +76,7 @@ export class DeliveryWorker {
 		this.queue = options.queue;
 		this.rateLimiter = options.rateLimiter;
 		this.client = options.client;
+		this.jsonata = options.jsonata;
 		this.schedule = options.retryScheduleSeconds;
 		this.maxInFlight = options.maxInFlight ?? 256;
 		this.leaseMs = options.leaseMs ?? 60_000;
@@ -213,7 +219,7 @@ export class DeliveryWorker {
 			request = await buildDeliveryRequest({
 				webhook,
 				envelope,
-				profile,
+				mapping: profile?.payload ? { source: profile.payload, jsonata: this.jsonata } : undefined,
 				messageId: delivery.id,
 				nowMs: startedAt.getTime(),
 			});
@@ -239,10 +245,10 @@ export class DeliveryWorker {
 		try {
 			await this.queue.record({
 				deliveryId: delivery.id,
-				attempt: attemptRecord(startedAt, result),
+				attempt: attemptRecord(startedAt, result, webhook),
 				status,
 				nextAttemptAt,
-				request: maskRequest(request),
+				request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
 			});
 		} catch (error) {
 			// Not stored: the delivery is still pending as it was, and the queue offers it again
@@ -285,12 +291,12 @@ export class DeliveryWorker {
 	}
 }
 
-function attemptRecord(startedAt: Date, result: AttemptResult) {
+function attemptRecord(startedAt: Date, result: AttemptResult, webhook: WebhookRecord) {
 	return {
 		at: startedAt.toISOString(),
 		statusCode: result.statusCode,
 		durationMs: Math.round(result.durationMs * 10) / 10,
-		error: result.error,
-		response: result.response,
+		error: scrubResponse(result.error, webhook),
+		response: scrubResponse(result.response, webhook),
 	};
 }

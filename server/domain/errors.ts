@@ -40,6 +40,13 @@ export class ConflictError extends InvalidError {
 	}
 }
 
+/** 400: a delivery-log cursor that does not point into the log (made up, or its delivery was pruned). */
+export class InvalidCursorError extends InvalidError {
+	constructor() {
+		super([{ path: '/cursor', message: 'cursor does not point into the delivery log (start again without a cursor)' }], true);
+	}
+}
+
 /** 409: a webhook still linked from alert profiles cannot be deleted. */
 export class InUseError extends DomainError {
 	constructor(readonly profiles: { id: string; name: string }[]) {

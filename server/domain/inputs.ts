@@ -12,6 +12,8 @@ export type WebhookInput = Pick<
 	'name' | 'description' | 'template' | 'url' | 'method' | 'timeoutSeconds' | 'enabled' | 'auth' | 'headers' | 'events'
 > & {
 	signing: { scheme: SigningSchemeName; secret?: string };
+	/** Custom header names whose values are not secret (shown in answers and logs). */
+	nonSecretHeaders: string[];
 	/** Absent: the template's default (1/s Slack, 4/s Teams, none custom). */
 	rateLimitPerSecond?: number | null;
 };

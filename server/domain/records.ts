@@ -38,6 +38,11 @@ export interface WebhookRecord {
 	auth: DestinationAuth;
 	signing: SigningConfig;
 	headers: Record<string, string>;
+	/**
+	 * Custom header names whose values are not secret and show in answers and logs; every other
+	 * custom header value is masked. Absent in webhooks stored before this field existed (= none).
+	 */
+	nonSecretHeaders?: string[];
 	/** Event types (or wildcards) this webhook subscribes to directly. */
 	events: string[];
 	rateLimitPerSecond: number | null;
@@ -99,12 +104,16 @@ export interface AttemptRecord {
 	response: string | null;
 }
 
-/** The request as sent, with secrets masked. */
+/** The request as sent, with secrets masked and the body cut at 64 KiB. */
 export interface SentRequest {
 	method: string;
 	url: string;
 	headers: Record<string, string>;
 	body: string;
+	/** Set when `body` was cut to what is stored: the request sent the whole body. */
+	bodyTruncated?: true;
+	/** Size in bytes of the body sent (set with `bodyTruncated`). */
+	bodyBytes?: number;
 }
 
 export interface DeliveryRecord {

@@ -48,6 +48,12 @@ function fromDomain(error: unknown): ApiError | null {
 interface BodyParserError extends Error {
 	type?: string;
 	status?: number;
+	code?: string;
+}
+
+/** zlib's and brotli's error codes: a body that does not decode with its `content-encoding`. */
+function isDecompressionError(error: BodyParserError): boolean {
+	return typeof error.code === 'string' && (/^Z_/.test(error.code) || /^ERR_(_|BROTLI|ZSTD)/.test(error.code));
 }
 
 export const errorHandler: ErrorRequestHandler = (raw: unknown, _request, response, _next) => {
@@ -94,6 +100,22 @@ export const errorHandler: ErrorRequestHandler = (raw: unknown, _request, respon
 	}
 	if (parserError.type === 'charset.unsupported' || parserError.type === 'encoding.unsupported') {
 		response.status(415).json({ error: { code: 'unsupported_media_type', message: parserError.message } });
+		return;
+	}
+	if (parserError instanceof URIError) {
+		// The router could not decode a path parameter (`/v1/webhooks/%ff`).
+		response.status(400).json({ error: { code: 'invalid_path', message: 'the path has invalid percent-encoding' } });
+		return;
+	}
+	if (isDecompressionError(parserError)) {
+		response.status(400).json({
+			error: { code: 'invalid_body_encoding', message: 'request body does not decode with its content-encoding' },
+		});
+		return;
+	}
+	if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+		// Any other client error raised by Express or body-parser (e.g. an aborted or mis-sized body).
+		response.status(parserError.status).json({ error: { code: 'bad_request', message: 'the request could not be read' } });
 		return;
 	}
 	console.error('unhandled error:', parserError.stack ?? parserError.message);

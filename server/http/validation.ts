@@ -7,7 +7,7 @@ import { createAjv, formatAjvErrors } from '../../core';
 import type { JsonSchema } from '../../core/types';
 import { validationFailed } from './errors';
 
-const ajv = createAjv({ useDefaults: true, coerceTypes: false, discriminator: true });
+const ajv = createAjv({ useDefaults: true, coerceTypes: false, discriminator: true, verbose: true });
 
 export type Validator<T> = (input: unknown) => T;
 
@@ -21,7 +21,7 @@ export function compileValidator<T>(schema: JsonSchema, status = 422): Validator
 }
 
 /** Query strings arrive as text: coerce numbers and booleans against the schema. */
-const queryAjv = createAjv({ useDefaults: true, coerceTypes: true, discriminator: true });
+const queryAjv = createAjv({ useDefaults: true, coerceTypes: true, discriminator: true, verbose: true });
 
 export function compileQueryValidator<T>(schema: JsonSchema): Validator<T> {
 	const validate: ValidateFunction = queryAjv.compile(schema);

@@ -4,9 +4,14 @@
  * paused (`enabled: false`) still gets its deliveries: they wait until it is enabled again. One
  * the dispatcher disabled (410 Gone, five days of failures) gets none: its endpoint is gone, and
  * queueing for it without bound would only grow the store.
+ *
+ * Conditions run in the JSONata pool's threads (`mapping/jsonataPool.ts`), concurrently, each
+ * under a hard deadline: a condition that fails, overruns or exhausts its memory counts as false,
+ * the profile is skipped for this event and the reason is logged.
  */
-import { compileJsonata, evaluateCondition, matchesAnyEventPattern } from '../../core';
+import { matchesAnyEventPattern } from '../../core';
 import type { EventEnvelope } from '../../core/types';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import type { ProfileRecord, WebhookRecord } from '../domain/records';
 
 export interface RouteTarget {
@@ -18,6 +23,7 @@ export async function routeEvent(
 	envelope: EventEnvelope,
 	webhooks: readonly WebhookRecord[],
 	profiles: readonly ProfileRecord[],
+	jsonata: JsonataPool,
 ): Promise<RouteTarget[]> {
 	const targets: RouteTarget[] = [];
 	const routable = webhooks.filter((webhook) => webhook.enabled || webhook.disabledReason === 'manual');
@@ -27,23 +33,22 @@ export async function routeEvent(
 			targets.push({ webhookId: webhook.id, profileId: null });
 		}
 	}
-	for (const profile of profiles) {
-		if (!profile.enabled || !matchesAnyEventPattern(profile.events, envelope.type)) continue;
-		if (!(await conditionHolds(profile, envelope))) continue;
+	const candidates = profiles.filter((profile) => profile.enabled && matchesAnyEventPattern(profile.events, envelope.type));
+	const holds = await Promise.all(candidates.map((profile) => conditionHolds(profile, envelope, jsonata)));
+	candidates.forEach((profile, index) => {
+		if (!holds[index]) return;
 		for (const webhookId of profile.webhookIds) {
 			if (known.has(webhookId)) targets.push({ webhookId, profileId: profile.id });
 		}
-	}
+	});
 	return targets;
 }
 
-async function conditionHolds(profile: ProfileRecord, envelope: EventEnvelope): Promise<boolean> {
+function conditionHolds(profile: ProfileRecord, envelope: EventEnvelope, jsonata: JsonataPool): boolean | Promise<boolean> {
 	if (profile.condition === null || profile.condition.trim() === '') return true;
-	try {
-		return await evaluateCondition(compileJsonata(profile.condition), envelope);
-	} catch (error) {
+	return jsonata.condition(profile.condition, envelope).catch((error: unknown) => {
 		// A condition that fails at run time routes nothing; it was compiled at save time.
-		console.warn(`profile ${profile.id}: condition failed: ${(error as Error).message}`);
+		console.warn(`profile ${profile.id}: condition failed for event ${envelope.id}, profile skipped: ${(error as Error).message}`);
 		return false;
-	}
+	});
 }

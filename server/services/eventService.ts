@@ -8,6 +8,8 @@ import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../
 import { InvalidError } from '../domain/errors';
 import type { EventInput } from '../domain/inputs';
 import type { DeliveryRecord, EventOrigin, EventRecord } from '../domain/records';
+import { assertJsonShape } from '../http/jsonShape';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import { routeEvent } from '../routing/router';
 import type { ConfigStore } from '../store/ports/configStore';
 import type { DeliveryQueue } from '../store/ports/deliveryQueue';
@@ -31,15 +33,20 @@ export class EventService {
 	constructor(
 		private readonly config: ConfigStore,
 		private readonly queue: DeliveryQueue,
+		private readonly jsonata: JsonataPool,
 	) {}
 
 	/**
 	 * The one way an event comes in: `POST /v1/events` and the ingest sources (`origin` set, the
-	 * vendor's body kept with the event) both call this.
+	 * vendor's body kept with the event) both call this, so the limits hold for all of them before
+	 * anything is routed or stored: `data`'s nesting depth, its schema, a timestamp the dispatcher
+	 * can represent.
 	 */
 	async ingest(input: EventInput, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
+		assertJsonShape(input.data, '/data', 2);
 		const errors = validateEventData(input.type, input.data);
 		if (errors.length > 0) throw new InvalidError(errors);
+		const timestamp = input.timestamp === undefined ? undefined : representableTimestamp(input.timestamp);
 
 		const id = input.id ?? newEventId();
 		// In-flight first: a duplicate arriving meanwhile waits for the original's answer.
@@ -47,7 +54,7 @@ export class EventService {
 		if (pending) return { status: 200, answer: (await pending).answer };
 		// A repeated id is caught by the store's accept (its idempotency key), also across instances.
 
-		const accepting = this.accept(id, input, options.origin);
+		const accepting = this.accept(id, input, timestamp, options.origin);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -56,16 +63,16 @@ export class EventService {
 		}
 	}
 
-	private async accept(id: string, input: EventInput, origin: EventOrigin | undefined): Promise<IngestResult> {
+	private async accept(
+		id: string,
+		input: EventInput,
+		timestamp: string | undefined,
+		origin: EventOrigin | undefined,
+	): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
-		const envelope = {
-			id,
-			type: input.type,
-			timestamp: input.timestamp ? normalizeTimestamp(input.timestamp) : receivedAt,
-			data: input.data,
-		};
+		const envelope = { id, type: input.type, timestamp: timestamp ?? receivedAt, data: input.data };
 		const [webhooks, profiles] = await Promise.all([this.config.listWebhooks(), this.config.listProfiles()]);
-		const targets = await routeEvent(envelope, webhooks, profiles);
+		const targets = await routeEvent(envelope, webhooks, profiles, this.jsonata);
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
@@ -89,6 +96,20 @@ export class EventService {
 		};
 		const outcome = await this.queue.accept(event, deliveries);
 		return { status: outcome.accepted ? 202 : 200, answer: answerOf(outcome.event) };
+	}
+}
+
+/**
+ * The timestamp normalised to `…T…:…:….sssZ`. JSON Schema's `date-time` admits what a JavaScript
+ * date cannot hold (a leap second `23:59:60`): such a timestamp gets a 422, not a 500.
+ */
+function representableTimestamp(timestamp: string): string {
+	try {
+		return normalizeTimestamp(timestamp);
+	} catch {
+		throw new InvalidError([
+			{ path: '/timestamp', message: 'is not a representable date-time (leap seconds such as 23:59:60 are not supported)' },
+		]);
 	}
 }
 

@@ -9,6 +9,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { constantTimeEqual, mapVendorBody, verifyHmac, verifySignature } from '../../core';
 import type { MappedEvent } from '../../core/vendors/types';
 import { ApiError, validationFailed } from '../http/errors';
+import { assertJsonShape } from '../http/jsonShape';
+import type { JsonataPool } from '../mapping/jsonataPool';
 import type { EventOrigin, SourceCount, SourceRecord } from '../domain/records';
 import type { ConfigStore } from '../store/ports/configStore';
 import type { EventService } from './eventService';
@@ -94,11 +96,15 @@ function parseBody(raw: Buffer): unknown {
 	let text = raw.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'the request body is empty');
+	let body: unknown;
 	try {
-		return JSON.parse(text);
+		body = JSON.parse(text);
 	} catch {
 		throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
 	}
+	// The same structural limits as every API body (depth, prototype keys), before any mapping.
+	assertJsonShape(body);
+	return body;
 }
 
 function originOf(source: SourceRecord, raw: Buffer): EventOrigin {
@@ -117,6 +123,7 @@ export class SourceIngestService {
 	constructor(
 		private readonly store: ConfigStore,
 		private readonly events: EventService,
+		private readonly jsonata: JsonataPool,
 	) {}
 
 	async receive(sourceId: string, token: string, headers: Headers, raw: Buffer): Promise<IngestAnswer> {
@@ -161,8 +168,11 @@ export class SourceIngestService {
 	 */
 	private async map(source: SourceRecord, body: unknown): ReturnType<typeof mapVendorBody> {
 		const asked = new Set<string>();
+		// An admin's JSONata on a sender's body: in the pool's threads, under its deadline.
+		const evaluate = (mapping: string, input: unknown) => this.jsonata.mapping(mapping, input);
 		const first = await mapVendorBody(source.vendor, body, {
 			mapping: source.mapping,
+			evaluate,
 			context: { lastStatus: (deviceId) => void asked.add(deviceId) },
 		});
 		if (asked.size === 0) return first;
@@ -171,7 +181,7 @@ export class SourceIngestService {
 			const status = (await this.store.getDeviceStatus(deviceStatusKey(source.vendor, deviceId)))?.status;
 			if (status !== undefined) known.set(deviceId, status);
 		}
-		return mapVendorBody(source.vendor, body, { mapping: source.mapping, context: { lastStatus: (deviceId) => known.get(deviceId) } });
+		return mapVendorBody(source.vendor, body, { mapping: source.mapping, evaluate, context: { lastStatus: (deviceId) => known.get(deviceId) } });
 	}
 
 	/** Each event through the one intake; then the last device statuses (Mender's previous status). */
@@ -197,10 +207,10 @@ export class SourceIngestService {
 		};
 	}
 
-	/** One request's outcome on the source's counters (written without a disk sync of its own). */
 	/**
 	 * One request's outcome on the source's counters, before the answer (so that what the API
-	 * shows next includes it); a counter that cannot be saved is logged, never an error answer.
+	 * shows next includes it), as an increment the store applies (concurrent requests all count).
+	 * Never rejects (counters are not worth failing a request for).
 	 */
 	private async count(sourceId: string, count: SourceCount): Promise<void> {
 		await this.store

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import {
 	MASK,
 	checkJsonata,
+	findUnsafeRegex,
 	generateMenderSecret,
 	generateSigningSecret,
 	maskAuth,
@@ -234,8 +235,8 @@ export class SourceService {
 			errors.push({ path: '/mapping', message: 'a generic source needs a JSONata mapping to {type, id?, timestamp?, data}' });
 		}
 		if (record.mapping) {
-			const problem = checkJsonata(record.mapping);
-			if (problem) errors.push({ path: '/mapping', message: problem.message });
+			const problem = checkJsonata(record.mapping)?.message ?? findUnsafeRegex(record.mapping)?.message;
+			if (problem) errors.push({ path: '/mapping', message: problem });
 		}
 		if (errors.length > 0) throw new InvalidError(errors);
 	}

@@ -12,10 +12,12 @@ import {
 	maskAuth,
 	maskHeaders,
 	maskSecret,
+	maskUrlCredentials,
 	newId,
 	sampleEnvelope,
 	signingSecretProblem,
 } from '../../core';
+import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
 import type { DeliveryHttpClient } from '../delivery/httpClient';
@@ -30,7 +32,8 @@ export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_RATE_LIMIT: Record<TemplateName, number | null> = { slack: 1, teams: 4, custom: null };
 
-export type WebhookView = Omit<WebhookRecord, 'signing' | 'failingSince'> & {
+export type WebhookView = Omit<WebhookRecord, 'signing' | 'nonSecretHeaders'> & {
+	nonSecretHeaders: string[];
 	signing: { scheme: WebhookRecord['signing']['scheme']; secret?: string; previousSecretExpiresAt?: string };
 };
 
@@ -72,6 +75,7 @@ export class WebhookService {
 			auth: body.auth,
 			signing: { scheme, secret: scheme === 'none' ? '' : (body.signing.secret ?? generateSecretFor(scheme)) },
 			headers: body.headers,
+			nonSecretHeaders: body.nonSecretHeaders,
 			events: body.events,
 			rateLimitPerSecond: body.rateLimitPerSecond === undefined ? DEFAULT_RATE_LIMIT[body.template] : body.rateLimitPerSecond,
 			failingSince: null,
@@ -118,6 +122,12 @@ export class WebhookService {
 		};
 		if (patch.auth) changes.auth = keepMaskedAuth(patch.auth, current.auth);
 		if (patch.headers) changes.headers = keepMaskedHeaders(patch.headers, current.headers);
+		if (patch.nonSecretHeaders) changes.nonSecretHeaders = patch.nonSecretHeaders;
+		else if (patch.headers) {
+			// Headers removed by this change leave the list with them.
+			const names = new Set(Object.keys(changes.headers ?? current.headers).map((name) => name.toLowerCase()));
+			changes.nonSecretHeaders = (current.nonSecretHeaders ?? []).filter((name) => names.has(name.toLowerCase()));
+		}
 		if (patch.signing) {
 			const scheme = patch.signing.scheme;
 			const secret = patch.signing.secret;
@@ -137,7 +147,7 @@ export class WebhookService {
 		}
 		// Checked as it would be stored; only `changes` are written (the store merges them into
 		// the record as it is then, which may have been disabled meanwhile).
-		await this.check({ ...current, ...changes }, current);
+		await this.check({ ...current, ...changes }, current, patch.nonSecretHeaders !== undefined);
 		return this.config.updateWebhook(id, changes);
 	}
 
@@ -166,13 +176,18 @@ export class WebhookService {
 		return this.config.updateWebhook(id, changes);
 	}
 
-	/** Every answer but create and rotate: secrets masked. */
+	/**
+	 * Every answer: credentials masked, and every custom header value unless the header is listed
+	 * in `nonSecretHeaders`; the signing secret only in the answers of create and rotate.
+	 */
 	view(webhook: WebhookRecord, revealSecret = false): WebhookView {
-		const { signing, failingSince: _failingSince, ...rest } = webhook;
+		const { signing, ...rest } = webhook;
 		return {
 			...rest,
+			url: maskUrlCredentials(webhook.url),
 			auth: maskAuth(webhook.auth),
-			headers: maskHeaders(webhook.headers),
+			headers: maskHeaders(webhook.headers, headerMasking(webhook)),
+			nonSecretHeaders: webhook.nonSecretHeaders ?? [],
 			signing: {
 				scheme: signing.scheme,
 				...(signing.scheme === 'none' ? {} : { secret: revealSecret ? signing.secret : maskSecret(signing.secret) }),
@@ -183,18 +198,21 @@ export class WebhookService {
 		};
 	}
 
-	private async check(record: WebhookRecord, current?: WebhookRecord): Promise<void> {
+	private async check(record: WebhookRecord, current?: WebhookRecord, checkNonSecretNames = true): Promise<void> {
 		const errors: FieldError[] = [];
 		record.events.forEach((pattern, index) => {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});
 		errors.push(...checkCustomHeaders(record.headers));
+		if (checkNonSecretNames) errors.push(...checkNonSecretHeaders(record));
 		const { scheme, secret } = record.signing;
 		const secretProblem = signingSecretProblem(scheme, secret);
 		if (secretProblem) errors.push({ path: '/signing/secret', message: secretProblem });
-		const urlProblem = this.guard.checkUrlSyntax(record.url);
+		// A webhook stored before URL credentials were refused can still be edited otherwise.
+		const urlChanged = !current || current.url !== record.url;
+		const urlProblem = (urlChanged ? credentialsInUrl(record.url) : null) ?? this.guard.checkUrlSyntax(record.url);
 		if (urlProblem) errors.push({ path: '/url', message: urlProblem });
-		else if (!current || current.url !== record.url) {
+		else if (urlChanged) {
 			try {
 				await this.guard.checkUrl(record.url);
 			} catch (error) {
@@ -204,6 +222,33 @@ export class WebhookService {
 		}
 		if (errors.length > 0) throw new InvalidError(errors);
 	}
+}
+
+/** `https://user:pass@host/` would show the password in every answer and log, and undici does not send it. */
+function credentialsInUrl(url: string): string | null {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return null; // the guard names the syntax error
+	}
+	if (parsed.username === '' && parsed.password === '') return null;
+	return 'must not contain credentials (user:password@); set them in /auth as {"type":"basic","username","password"}';
+}
+
+/** Each name must be one of the webhook's custom headers; `authorization` always stays masked. */
+function checkNonSecretHeaders(record: WebhookRecord): FieldError[] {
+	const names = new Set(Object.keys(record.headers).map((name) => name.toLowerCase()));
+	const errors: FieldError[] = [];
+	(record.nonSecretHeaders ?? []).forEach((name, index) => {
+		const lower = name.toLowerCase();
+		if (lower === 'authorization' || lower === 'proxy-authorization') {
+			errors.push({ path: `/nonSecretHeaders/${index}`, message: `"${lower}" is always masked` });
+		} else if (!names.has(lower)) {
+			errors.push({ path: `/nonSecretHeaders/${index}`, message: `"${name}" is not one of this webhook's custom headers` });
+		}
+	});
+	return errors;
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {

@@ -1,8 +1,9 @@
 /**
  * A real HTTP receiver on 127.0.0.1 that records every request byte for byte and answers with a
- * scripted sequence of statuses (the last one repeats).
+ * scripted sequence of statuses (the last one repeats). `startReceiverWith({tls})` serves HTTPS.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -41,13 +42,22 @@ export interface Receiver {
 	close(): Promise<void>;
 }
 
-export async function startReceiver(...responses: ScriptedResponse[]): Promise<Receiver> {
+export interface ReceiverOptions {
+	/** Serve HTTPS with this key and certificate (for 127.0.0.1) instead of HTTP. */
+	tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
+export function startReceiver(...responses: ScriptedResponse[]): Promise<Receiver> {
+	return startReceiverWith({}, ...responses);
+}
+
+export async function startReceiverWith(options: ReceiverOptions, ...responses: ScriptedResponse[]): Promise<Receiver> {
 	let script = responses.length > 0 ? responses : [{ status: 200, body: 'ok' }];
 	let served = 0;
 	let replyFunction: ((request: ReceivedRequest) => ScriptedResponse) | null = null;
 	const requests: ReceivedRequest[] = [];
 	const waiters: { count: number; resolve: () => void }[] = [];
-	const server = http.createServer((request, response) => {
+	const handle: http.RequestListener = (request, response) => {
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
@@ -74,12 +84,14 @@ export async function startReceiver(...responses: ScriptedResponse[]): Promise<R
 			else send();
 			for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
 		});
-	});
+	};
+	const server = options.tls ? https.createServer(options.tls, handle) : http.createServer(handle);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
+	const scheme = options.tls ? 'https' : 'http';
 	return {
-		url: `http://127.0.0.1:${port}/hook`,
-		origin: `http://127.0.0.1:${port}`,
+		url: `${scheme}://127.0.0.1:${port}/hook`,
+		origin: `${scheme}://127.0.0.1:${port}`,
 		port,
 		requests,
 		respondWith(...next) {

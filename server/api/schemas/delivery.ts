@@ -22,10 +22,11 @@ export const deliveryListQuerySchema: JsonSchema = {
 	},
 };
 
+/** The same filters as the list: the console counts what a bulk replay would re-queue with it. */
 export const deliverySummaryQuerySchema: JsonSchema = {
 	type: 'object',
 	additionalProperties: false,
-	properties: { from: filterProperties.from, to: filterProperties.to, webhookId: filterProperties.webhookId },
+	properties: filterProperties,
 };
 
 export const bulkRetrySchema: JsonSchema = {

@@ -1,9 +1,10 @@
 /** JSON Schemas of alert profile bodies. */
 import type { JsonSchema } from '../../../core/types';
 import type { ProfileInput, ProfilePatch } from '../../domain/inputs';
+import { RESOURCE_NAME } from './common';
 
 const profileProperties: Record<string, JsonSchema> = {
-	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
+	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	events: {
 		type: 'array',
@@ -16,7 +17,8 @@ const profileProperties: Record<string, JsonSchema> = {
 	condition: {
 		type: ['string', 'null'],
 		maxLength: 4096,
-		description: 'JSONata over the event envelope; the profile sends when the result is truthy.',
+		description:
+			'JSONata over the event envelope; the profile sends when the result is truthy. Refused at save: syntax errors and regex literals with nested quantifiers (with their position), and an expression that overruns the time or memory limit on a routed type\'s sample. At run time an evaluation past 1 s is stopped and the profile skipped for that event.',
 	},
 	webhookIds: {
 		type: 'array',
@@ -28,7 +30,8 @@ const profileProperties: Record<string, JsonSchema> = {
 	payload: {
 		type: ['string', 'null'],
 		maxLength: 16384,
-		description: 'JSONata that builds the body from the event, replacing the template.',
+		description:
+			'JSONata that builds the body from the event, replacing the template. Same checks as `condition`; the result may be at most 1 MiB of JSON (a larger one fails the delivery).',
 	},
 	enabled: { type: 'boolean' },
 };

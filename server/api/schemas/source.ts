@@ -3,6 +3,7 @@ import { HMAC_ALGORITHMS, HMAC_ENCODINGS, VENDOR_NAMES } from '../../../core';
 import type { DestinationAuth, JsonSchema } from '../../../core/types';
 import type { SourceHmac } from '../../store/types';
 import type { VendorName } from '../../../core/vendors/types';
+import { RESOURCE_NAME } from './common';
 import { authSchema } from './webhook';
 
 const hmac: JsonSchema = {
@@ -19,7 +20,7 @@ const hmac: JsonSchema = {
 };
 
 const sourceProperties: Record<string, JsonSchema> = {
-	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
+	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	enabled: { type: 'boolean', description: 'false: the ingest URL answers 404 `source_disabled` (counted), nothing is stored.' },
 	secret: {

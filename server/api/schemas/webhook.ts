@@ -1,6 +1,15 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
 import type { JsonSchema } from '../../../core/types';
 import type { WebhookInput, WebhookPatch } from '../../domain/inputs';
+import { NO_LINE_BREAK_OR_NUL, RESOURCE_NAME } from './common';
+
+const SIGNING_SECRET: JsonSchema = {
+	type: 'string',
+	minLength: 8,
+	maxLength: 256,
+	pattern: NO_LINE_BREAK_OR_NUL,
+	description: 'must not contain CR, LF or NUL',
+};
 
 const auth: JsonSchema = {
 	type: 'object',
@@ -20,8 +29,20 @@ const auth: JsonSchema = {
 			required: ['type', 'username', 'password'],
 			properties: {
 				type: { const: 'basic' },
-				username: { type: 'string', minLength: 1, maxLength: 256 },
-				password: { type: 'string', minLength: 1, maxLength: 1024 },
+				username: {
+					type: 'string',
+					minLength: 1,
+					maxLength: 256,
+					pattern: '^[^:\\r\\n\\u0000]*$',
+					description: 'must not contain a colon (RFC 7617), CR, LF or NUL',
+				},
+				password: {
+					type: 'string',
+					minLength: 1,
+					maxLength: 1024,
+					pattern: NO_LINE_BREAK_OR_NUL,
+					description: 'must not contain CR, LF or NUL',
+				},
 			},
 		},
 		{
@@ -30,7 +51,13 @@ const auth: JsonSchema = {
 			required: ['type', 'token'],
 			properties: {
 				type: { const: 'bearer' },
-				token: { type: 'string', minLength: 1, maxLength: 4096 },
+				token: {
+					type: 'string',
+					minLength: 1,
+					maxLength: 4096,
+					pattern: NO_LINE_BREAK_OR_NUL,
+					description: 'must not contain CR, LF or NUL',
+				},
 			},
 		},
 	],
@@ -44,20 +71,22 @@ const signing: JsonSchema = {
 	required: ['scheme'],
 	properties: {
 		scheme: { enum: ['standard', 'scalefusion', 'mender', 'none'] },
-		secret: { type: 'string', minLength: 8, maxLength: 256 },
+		secret: SIGNING_SECRET,
 	},
 };
 
 /** Field rules shared by create and update. */
 const webhookProperties: Record<string, JsonSchema> = {
-	name: { type: 'string', minLength: 1, maxLength: 50, pattern: '\\S', description: 'Unique, 1–50 characters.' },
+	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	template: { enum: ['slack', 'teams', 'custom'], description: 'Body template when no profile payload applies.' },
 	url: {
 		type: 'string',
 		minLength: 1,
 		maxLength: 512,
-		description: 'https destination; private, loopback and metadata addresses are refused.',
+		pattern: '^[^\\u0000-\\u0020\\u007f]+$',
+		description:
+			'must be an https URL without spaces or control characters; credentials go in `auth`, and private, loopback and metadata addresses are refused',
 	},
 	method: { enum: ['POST', 'PUT', 'PATCH'] },
 	timeoutSeconds: { type: 'integer', minimum: 0, maximum: 60, description: '0 = no timeout of its own (capped at 60 s).' },
@@ -68,7 +97,16 @@ const webhookProperties: Record<string, JsonSchema> = {
 		type: 'object',
 		maxProperties: 32,
 		additionalProperties: { type: 'string', maxLength: 2048 },
-		description: 'Custom headers; hop-by-hop, host, content-length and signature headers are refused.',
+		description:
+			'Custom headers; hop-by-hop, host, content-length and signature headers are refused. Answers and logs show every value masked unless its name is in `nonSecretHeaders`.',
+	},
+	nonSecretHeaders: {
+		type: 'array',
+		maxItems: 32,
+		uniqueItems: true,
+		items: { type: 'string', minLength: 1, maxLength: 256 },
+		description:
+			'Names of custom headers whose values are not secret and are shown in answers and delivery logs (case-insensitive). Every other custom header value is masked.',
 	},
 	events: {
 		type: 'array',
@@ -79,7 +117,7 @@ const webhookProperties: Record<string, JsonSchema> = {
 	},
 	rateLimitPerSecond: {
 		type: ['number', 'null'],
-		exclusiveMinimum: 0,
+		minimum: 0.01,
 		maximum: 1000,
 		description: 'Deliveries per second at most; default 1 for slack, 4 for teams, none for custom.',
 	},
@@ -99,6 +137,7 @@ export const webhookCreateSchema: JsonSchema = {
 		auth: { ...auth, default: { type: 'none' } },
 		signing: { ...signing, default: { scheme: 'standard' } },
 		headers: { ...webhookProperties.headers, default: {} },
+		nonSecretHeaders: { ...webhookProperties.nonSecretHeaders, default: [] },
 		events: { ...webhookProperties.events, default: [] },
 	},
 };
@@ -115,7 +154,7 @@ export const webhookTestSchema: JsonSchema = webhookCreateSchema;
 export const secretRotateSchema: JsonSchema = {
 	type: 'object',
 	additionalProperties: false,
-	properties: { secret: { type: 'string', minLength: 8, maxLength: 256 } },
+	properties: { secret: SIGNING_SECRET },
 };
 
 export const mockEventSchema: JsonSchema = {

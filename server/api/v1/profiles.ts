@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import { getEventType, newId, sampleEnvelope } from '../../../core';
 import type { DispatcherContext } from '../../context';
-import { buildDeliveryRequest, maskRequest } from '../../delivery/requestBuilder';
-import { validationFailed } from '../../http/errors';
+import { maskRequest } from '../../delivery/redact';
+import { PayloadMappingError, buildDeliveryRequest } from '../../delivery/requestBuilder';
+import { ApiError, validationFailed } from '../../http/errors';
 import { compileQueryValidator, compileValidator } from '../../http/validation';
 import {
 	type ProfileCreateBody,
@@ -15,7 +16,7 @@ import {
 
 export function profilesRouter(context: DispatcherContext): Router {
 	const router = Router();
-	const { profiles, webhooks } = context;
+	const { profiles, webhooks, jsonata } = context;
 	const validateCreate = compileValidator<ProfileCreateBody>(profileCreateSchema);
 	const validateUpdate = compileValidator<ProfileUpdateBody>(profileUpdateSchema);
 	const validatePreview = compileQueryValidator<{ event: string; webhookId: string }>(previewQuerySchema);
@@ -48,15 +49,21 @@ export function profilesRouter(context: DispatcherContext): Router {
 			throw validationFailed([{ path: '/event', message: `unknown event type "${query.event}"` }], 400);
 		}
 		const webhook = await webhooks.get(query.webhookId);
-		const sent = maskRequest(
-			await buildDeliveryRequest({
+		let outbound;
+		try {
+			outbound = await buildDeliveryRequest({
 				webhook,
 				envelope: sampleEnvelope(query.event),
-				profile,
+				mapping: profile.payload ? { source: profile.payload, jsonata } : undefined,
 				messageId: newId('msg'),
 				nowMs: Date.now(),
-			}),
-		);
+			});
+		} catch (error) {
+			if (!(error instanceof PayloadMappingError)) throw error;
+			// What a delivery of this sample would do: fail without sending.
+			throw new ApiError(422, 'payload_mapping_failed', error.message, [{ path: '/payload', message: error.message }]);
+		}
+		const sent = maskRequest(outbound, webhook);
 		response.json({ method: sent.method, url: sent.url, headers: sent.headers, body: JSON.parse(sent.body) as unknown });
 	});
 

@@ -12,7 +12,7 @@
  * The queue (due order, leases) lives in memory: one process owns it.
  */
 import path from 'node:path';
-import { ConflictError, NotFoundError } from '../../domain/errors';
+import { ConflictError, InvalidCursorError, NotFoundError } from '../../domain/errors';
 import type {
 	AttemptUpdate,
 	DeliveryFilter,
@@ -369,7 +369,11 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 			const one = cursor === null ? await this.getDelivery(filter.requestId) : undefined;
 			return { data: one && matchesFilter(one, filter) ? [one] : [], nextCursor: null };
 		}
-		const start = cursor === null ? this.deliveries.size : Math.max(0, this.deliveries.find(decodeCursor(cursor)));
+		let start = this.deliveries.size;
+		if (cursor !== null) {
+			start = this.deliveries.find(decodeCursor(cursor));
+			if (start < 0) throw new InvalidCursorError();
+		}
 		const slots = this.deliveries.scan(filter, start, limit);
 		const data = (await Promise.all(slots.slice(0, limit).map((slot) => this.deliveryAt(slot)))).filter(
 			(d): d is DeliveryRecord => d !== undefined,

@@ -6,6 +6,7 @@ import type {
 	DeliverySummary,
 	EventRecord,
 } from '../../domain/records';
+import { InvalidCursorError } from '../../domain/errors';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { DeliveryLog } from '../ports/deliveryLog';
 import type { Database } from './database';
@@ -27,6 +28,8 @@ export class PgDeliveryLog implements DeliveryLog {
 	async queryDeliveries(filter: DeliveryFilter, limit: number, cursor: string | null): Promise<DeliveryPage> {
 		const { where, values } = whereClause(filter);
 		if (cursor !== null) {
+			const known = await this.db.query('SELECT 1 FROM deliveries WHERE id = $1', [decodeCursor(cursor)]);
+			if (known.rowCount === 0) throw new InvalidCursorError();
 			values.push(decodeCursor(cursor));
 			where.push(`(created_at, id) < (SELECT created_at, id FROM deliveries WHERE id = $${values.length})`);
 		}

@@ -48,6 +48,8 @@ describe('classifyAttempt', () => {
 		expect(classifyAttempt(attempt(null), true)).toBe('failed');
 		expect(classifyAttempt(attempt(null, { refused: true }), false)).toBe('retry'); // the argument wins
 		expect(classifyAttempt(attempt(null, { error: 'timeout after 30 s' }))).toBe('retry');
+		// A 2xx status line whose body never finished is not a success.
+		expect(classifyAttempt(attempt(200, { error: 'timeout after 2 s' }))).toBe('retry');
 	});
 });
 
