@@ -12,6 +12,8 @@ export default defineConfig({
 	test: {
 		// One real PostgreSQL for the run: the conformance suite and the scale-out tests use it.
 		globalSetup: ['test/helpers/postgresServer.ts'],
+		// The release version for core/version.ts, which the builds write in with esbuild's `define`.
+		setupFiles: ['test/helpers/version.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// Real servers, real files: two cores, so at most two test files at once.

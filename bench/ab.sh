@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A/B: the dispatcher of two builds, interleaved, same settings. Prints events/s and CPU per event.
-#   bench/ab.sh <dist/server/main.js of A> <… of B> [rounds]   (BENCH_* settings pass through)
+#   bench/ab.sh <server/dist/server/main.js of A> <… of B> [rounds]   (BENCH_* settings pass through)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=$1; B=$2; ROUNDS=${3:-3}

@@ -18,7 +18,7 @@
 //   BENCH_BUDGET_SECONDS=570 whole-run budget; n8n is installed only within what is left
 //   BENCH_PROFILE=1          run the dispatcher with --cpu-prof (profiles in bench/profiles/)
 //   BENCH_DISPATCHER_NODE_ARGS='--trace-gc'  extra node flags for the dispatcher (its log is in the work folder)
-//   BENCH_MAIN=path/to/dist/server/main.js  another build of the dispatcher (A/B comparisons)
+//   BENCH_MAIN=path/to/server/dist/server/main.js  another build of the dispatcher (A/B comparisons)
 //   BENCH_ONLY=a,b           phases to run: micro,relay,dispatcher,log,million,postgres,n8n (default all)
 //   BENCH_WRITE=0            do not write docs/
 // Quick run: BENCH_EVENTS=2000 BENCH_LOG=10000 BENCH_N8N_EVENTS=200 npm run bench
@@ -37,7 +37,7 @@ const T0 = performance.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '..');
 const require = createRequire(import.meta.url);
-const core = require('../dist/core/index.js');
+const core = require('../server/dist/core/index.js');
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -76,7 +76,7 @@ const cfg = {
   budgetSeconds: setting('BENCH_BUDGET_SECONDS', 570),
   profile: setting('BENCH_PROFILE', '0') === '1',
   dispatcherNodeArgs: setting('BENCH_DISPATCHER_NODE_ARGS', ''),
-  main: path.resolve(setting('BENCH_MAIN', path.join(REPO, 'dist', 'server', 'main.js'))),
+  main: path.resolve(setting('BENCH_MAIN', path.join(REPO, 'server', 'dist', 'server', 'main.js'))),
   only: new Set(String(setting('BENCH_ONLY', 'micro,relay,dispatcher,log,million,postgres,n8n')).split(',')),
   write: setting('BENCH_WRITE', '1') !== '0',
 };

@@ -1,25 +1,16 @@
-/** The package version, read from our package.json at runtime (source under vitest or dist/). */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+/**
+ * The project's name and version, as sent in `user-agent` by the dispatcher and by Send Webhook.
+ *
+ * The version is written in at build time (esbuild `define`, see `scripts/build/`; vitest defines
+ * it the same way in `vitest.config.mts`) from package.json, so nothing is read from disk at run
+ * time: n8n's community-package scanner forbids `fs` and `__dirname` in a node pack. Both
+ * packages (the node pack and the dispatcher) are released with the same version.
+ */
+declare const __MDM_WEBHOOKS_VERSION__: string | undefined;
 
 export const PACKAGE_NAME = 'n8n-nodes-mdm-webhooks';
 
-function readVersion(): string {
-	let dir = __dirname;
-	for (let i = 0; i < 10; i++) {
-		try {
-			const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-			if (pkg.name === PACKAGE_NAME && typeof pkg.version === 'string') return pkg.version;
-		} catch {
-			// no (readable) package.json here: keep walking up
-		}
-		const parent = dirname(dir);
-		if (parent === dir) break;
-		dir = parent;
-	}
-	return '0.0.0';
-}
-
-export const PACKAGE_VERSION: string = readVersion();
+export const PACKAGE_VERSION: string =
+	typeof __MDM_WEBHOOKS_VERSION__ === 'string' ? __MDM_WEBHOOKS_VERSION__ : '0.0.0-dev';
 
 export const USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION}`;

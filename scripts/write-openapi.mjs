@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { buildOpenApiDocument } = require('../dist/server/openapi.js');
+const { buildOpenApiDocument } = require('../server/dist/server/openapi.js');
 const target = new URL('../docs/openapi.json', import.meta.url);
 writeFileSync(target, JSON.stringify(buildOpenApiDocument(), null, 2) + '\n');
 console.log(`wrote ${target.pathname}`);

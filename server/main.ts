@@ -1,18 +1,29 @@
 /** `npm start`: the dispatcher with settings from the environment. */
+import { PACKAGE_VERSION } from '../core';
 import { settingsFromEnv } from './config';
 import { startDispatcher } from './index';
 
 async function main(): Promise<void> {
 	const settings = settingsFromEnv();
 	const dispatcher = await startDispatcher(settings);
-	const store = settings.databaseUrl ? 'PostgreSQL' : settings.dataFile;
-	console.log(`MDM webhook dispatcher listening on ${dispatcher.baseUrl} (data: ${store})`);
+	console.log(`MDM webhook dispatcher ${PACKAGE_VERSION} listening on ${dispatcher.baseUrl}`);
+	console.log(
+		settings.databaseUrl
+			? '  data:    PostgreSQL (DISPATCHER_DATABASE_URL)'
+			: `  data:    ${settings.dataFile} (its journal and log archive beside it)`,
+	);
 	if (dispatcher.generatedApiKey) {
+		console.log(`  API key: generated now, printed below once; only its hash is stored in the data file`);
 		console.log('');
-		console.log('Generated admin API key (shown once, only its hash is stored):');
 		console.log(`  ${dispatcher.generatedApiKey}`);
-		console.log('Set DISPATCHER_API_KEY to choose your own.');
 		console.log('');
+		console.log('Set DISPATCHER_API_KEY to choose your own.');
+	} else if (settings.apiKey) {
+		console.log('  API key: from DISPATCHER_API_KEY (its hash is stored in the data file)');
+	} else {
+		console.log(
+			'  API key: the one printed on the first start with this data file (only its hash is stored); set DISPATCHER_API_KEY to replace it',
+		);
 	}
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../../dist/core/index.js');
+const core = require('../../server/dist/core/index.js');
 
 /** Runs `fn` (sync or async) in batches for ~`ms`; returns ops/s. */
 async function timed(fn, ms, isAsync) {
@@ -107,7 +107,7 @@ export async function runMicro(ms, progress) {
   );
   rows.push({ group: 'core', name: 'JSONata condition (cached compile)', unit: 'µs/event', value: 1e6 / cond, baselineName: 'same condition in JS', baseline: 1e6 / jsCond });
   progress('micro: JSONata condition in the dispatcher\'s thread pool vs in this thread');
-  const { JsonataPool } = require('../../dist/server/mapping/jsonataPool.js');
+  const { JsonataPool } = require('../../server/dist/server/mapping/jsonataPool.js');
   const pool = new JsonataPool();
   await pool.condition(CONDITION, envelope);
   const [pooled, inThread] = await pair(() => pool.condition(CONDITION, envelope), true, () => core.evaluateCondition(CONDITION, envelope), true, ms);

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../../dist/core/index.js');
-const { Archive } = require('../../dist/server/store/lowdb/archive.js');
-const { DeliveryIndex, EventIndex, SymbolTable } = require('../../dist/server/store/lowdb/logIndex.js');
+const core = require('../../server/dist/core/index.js');
+const { Archive } = require('../../server/dist/server/store/lowdb/archive.js');
+const { DeliveryIndex, EventIndex, SymbolTable } = require('../../server/dist/server/store/lowdb/logIndex.js');
 
 /**
  * @param {string} dataFile the dispatcher's DISPATCHER_DATA

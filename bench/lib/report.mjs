@@ -276,7 +276,7 @@ ${targets.map((x) => `- ${x.met === null ? '–' : x.met ? '✅' : '❌'} ${x.na
   \`BENCH_N8N_EVENTS\`, \`BENCH_WARMUP\`, \`BENCH_MICRO_MS\`; see the head of \`bench/run.mjs\`); a quick run is
   \`BENCH_EVENTS=2000 BENCH_LOG=10000 BENCH_N8N_EVENTS=200 npm run bench\`. Benchmarks are not part of \`npm test\`.
 - **Processes**: the system under test runs in a process of its own, started like \`npm start\` does
-  (\`node dist/server/main.js\`, fdatasync on, \`DISPATCHER_ALLOW_HTTP=true\`, \`DISPATCHER_ALLOWED_CIDRS=127.0.0.0/8\`);
+  (\`node server/dist/server/main.js\`, fdatasync on, \`DISPATCHER_ALLOW_HTTP=true\`, \`DISPATCHER_ALLOWED_CIDRS=127.0.0.0/8\`);
   the three loopback receivers run in a second process and answer \`200 ok\` at once; the clients run in the
   bench process. The machine has ${results.meta.cpu.split('×')[1]?.trim() ?? '?'} cores for all of them.
 - **Events**: the catalog's samples, every type in turn (${fmt(c.events)} per run), each posted with its own \`id\`.
@@ -302,7 +302,7 @@ ${targets.map((x) => `- ${x.met === null ? '–' : x.met ? '✅' : '❌'} ${x.na
   empty one.
 - **Bounded memory** (\`BENCH_MILLION\`, default 1,000,000): a lowdb store whose archive is filled with that many
   finished deliveries (the store's own \`Archive.append\`: JSON lines plus the binary index, then fsync'ed);
-  the time from spawning \`node dist/server/main.js\` to its "listening" line, its RSS, and each query's first
+  the time from spawning \`node server/dist/server/main.js\` to its "listening" line, its RSS, and each query's first
   answer (and the median of five) through the HTTP API.
 - **PostgreSQL** (\`BENCH_PG_EVENTS\`): an embedded PostgreSQL 18 (fsync on) on the same machine; the throughput
   run with one dispatcher, then with two on one database, the clients split between them. On 2 cores the

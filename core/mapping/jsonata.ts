@@ -166,16 +166,21 @@ function wrapEvaluationError(err: unknown, guard: Guard): JsonataEvaluationError
 }
 
 function compileUncached(source: string): CompiledJsonata {
-	let expression: jsonata.Expression;
+	let expression: jsonata.Expression | undefined;
+	let failure: ReturnType<typeof asJsonataError> | undefined;
 	try {
 		expression = jsonata(source);
 	} catch (err) {
-		const e = asJsonataError(err);
-		const position = typeof e.position === 'number' ? e.position : 0;
-		throw new JsonataCompileError(`JSONata syntax error at position ${position}: ${e.message ?? 'invalid expression'}`, {
+		failure = asJsonataError(err);
+	}
+	// Thrown outside the catch: n8n's lint (`require-node-api-error`) reads any throw inside a
+	// catch block as a node error that should be NodeApiError; this one is the core's own.
+	if (expression === undefined) {
+		const position = typeof failure?.position === 'number' ? failure.position : 0;
+		throw new JsonataCompileError(`JSONata syntax error at position ${position}: ${failure?.message ?? 'invalid expression'}`, {
 			position,
-			token: e.token,
-			code: e.code,
+			token: failure?.token,
+			code: failure?.code,
 		});
 	}
 	// The hook names are symbols in JSONata 2.x; `assign` binds any key on the expression's frame.

@@ -20,9 +20,8 @@ import { deleteDispatcherWebhook, dispatcherApiRequest } from './transport/dispa
 interface TriggerStaticData extends IDataObject {
 	webhookId?: string;
 	secret?: string;
+	/** The n8n URL the webhook was registered for: what makes it this node's own. */
 	webhookUrl?: string;
-	/** Which of n8n's two webhooks this is: the active workflow's or the editor's test one. */
-	mode?: WebhookMode;
 }
 
 type WebhookMode = 'production' | 'test';
@@ -43,6 +42,8 @@ interface TriggerOptions {
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
 const MAX_NAME_LENGTH = 50;
+/** The dispatcher's test send ("Send test" in its API); answered, never an execution. */
+const TEST_EVENT_TYPE = 'webhook.test';
 
 function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData {
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
@@ -52,7 +53,6 @@ function forget(data: TriggerStaticData): void {
 	delete data.webhookId;
 	delete data.secret;
 	delete data.webhookUrl;
-	delete data.mode;
 }
 
 function hookMode(ctx: IHookFunctions): WebhookMode {
@@ -60,12 +60,13 @@ function hookMode(ctx: IHookFunctions): WebhookMode {
 }
 
 /**
- * Whether the stored webhook is this context's to change. A test run can start from a copy of the
- * active workflow's static data; the production webhook recorded there is not the test run's to
- * replace or remove.
+ * Whether the stored webhook is this node's: registered by it for the URL n8n gives it now.
+ * Static data can name another node's webhook — a duplicated workflow carries its original's,
+ * and a test run starts from a copy of the active workflow's — and that one is never this
+ * node's to adopt or remove. Only `forget` is done with it.
  */
 function ownsStoredWebhook(ctx: IHookFunctions, data: TriggerStaticData): boolean {
-	return data.mode === undefined || data.mode === hookMode(ctx);
+	return !!data.webhookUrl && data.webhookUrl === ctx.getNodeWebhookUrl('default');
 }
 
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
@@ -202,12 +203,22 @@ export class MdmEventTrigger implements INodeType {
 
 	webhookMethods = {
 		default: {
-			/** True when the stored webhook still exists at the dispatcher for this URL and events. */
+			/**
+			 * True when this node's webhook still exists at the dispatcher, for this URL and these
+			 * events, and its secret is in the static data. Otherwise the static data is cleared so
+			 * that create() registers anew; a stale webhook of this node's own is removed first,
+			 * one that is not this node's is left alone.
+			 */
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const data = staticData(this);
-				if (!data.webhookId || !data.secret) return false;
-				// Another mode's webhook: leave it alone; create() registers this mode's own.
-				if (!ownsStoredWebhook(this, data)) return false;
+				if (!data.webhookId) {
+					forget(data);
+					return false;
+				}
+				if (!ownsStoredWebhook(this, data)) {
+					forget(data);
+					return false;
+				}
 
 				const webhook = (await dispatcherApiRequest.call(
 					this,
@@ -217,16 +228,15 @@ export class MdmEventTrigger implements INodeType {
 					{ allowNotFound: true },
 				)) as DispatcherWebhook | undefined;
 
-				if (!webhook) {
-					// Removed at the dispatcher meanwhile: forget it, create() registers a new one.
+				// Removed at the dispatcher meanwhile, or pointed elsewhere there (no longer ours).
+				if (!webhook || webhook.url !== data.webhookUrl) {
 					forget(data);
 					return false;
 				}
 
-				const url = this.getNodeWebhookUrl('default');
-				if (webhook.url === url && sameEvents(webhook.events, selectedEvents(this))) return true;
-
-				// Ours, but stale (other URL or other events): remove it so create() starts clean.
+				// Ours and current: unless the secret is gone (deliveries could not be verified) or
+				// the events changed. Then it is removed and create() registers a new one.
+				if (data.secret && sameEvents(webhook.events, selectedEvents(this))) return true;
 				await deleteDispatcherWebhook.call(this, data.webhookId);
 				forget(data);
 				return false;
@@ -300,17 +310,38 @@ export class MdmEventTrigger implements INodeType {
 				data.webhookId = webhook.id;
 				data.secret = secret;
 				data.webhookUrl = url;
-				data.mode = hookMode(this);
 				return true;
 			},
 
-			/** Removes the webhook; one already gone (404) counts as removed. */
+			/**
+			 * Removes this node's webhook (one already gone counts as removed) and clears the static
+			 * data. A webhook that is not this node's is not touched. When the dispatcher cannot be
+			 * reached, the static data is cleared all the same (the next activation registers anew)
+			 * and the failure is logged.
+			 */
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = staticData(this);
-				// Another mode's webhook (see ownsStoredWebhook): not this context's to remove.
-				if (!ownsStoredWebhook(this, data)) return true;
-				if (data.webhookId) {
-					await deleteDispatcherWebhook.call(this, data.webhookId);
+				const webhookId = data.webhookId;
+				if (!webhookId || !ownsStoredWebhook(this, data)) {
+					forget(data);
+					return true;
+				}
+				try {
+					const webhook = (await dispatcherApiRequest.call(
+						this,
+						'GET',
+						`/webhooks/${encodeURIComponent(webhookId)}`,
+						undefined,
+						{ allowNotFound: true },
+					)) as DispatcherWebhook | undefined;
+					if (webhook && webhook.url === data.webhookUrl) await deleteDispatcherWebhook.call(this, webhookId);
+				} catch (error) {
+					this.logger.warn(
+						`MDM Event Trigger: could not remove webhook ${webhookId} at the dispatcher (${(error as Error).message}); it is forgotten here, remove it at the dispatcher if it is still there`,
+						{ workflowId: this.getWorkflow().id, node: this.getNode().name },
+					);
+					forget(data);
+					return false;
 				}
 				forget(data);
 				return true;
@@ -364,10 +395,14 @@ export class MdmEventTrigger implements INodeType {
 			return reject(400, 'invalid_body', 'The body is not an event envelope {id, type, timestamp, data}');
 		}
 
-		const skip = (): IWebhookResponseData => {
-			res.status(200).json({ received: true, skipped: true });
+		const answer = (body: IDataObject): IWebhookResponseData => {
+			res.status(200).json(body);
 			return { noWebhookResponse: true };
 		};
+		const skip = () => answer({ received: true, skipped: true });
+
+		// The dispatcher's test send: a signed, valid request, acknowledged like GitHub's ping.
+		if (envelope.type === TEST_EVENT_TYPE) return answer({ received: true, test: true });
 
 		const events = selectedEvents(this);
 		if (!events.some((pattern) => matchesEventPattern(pattern, envelope.type))) return skip();
@@ -396,6 +431,9 @@ export class MdmEventTrigger implements INodeType {
 		if (options.includeHeaders) json.headers = headers as IDataObject;
 		const item: INodeExecutionData = { json };
 
-		return { workflowData: [[item]] };
+		// Answered here, in JSON, before the execution runs: left to n8n, a trigger's "onReceived"
+		// answer without `responseData` is the literal text "firstEntryJson" (n8n 2.40.7), which
+		// would land in the dispatcher's delivery log.
+		return { ...answer({ received: true, id: envelope.id }), workflowData: [[item]] };
 	}
 }

@@ -53,16 +53,16 @@ export class SendWebhook implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
-				name: 'destinationAuth',
+				name: 'destinationAuthApi',
 				required: true,
 				testedBy: 'destinationAuthTest',
-				displayOptions: { show: { authentication: ['destinationAuth'] } },
+				displayOptions: { show: { authentication: ['destinationAuthApi'] } },
 			},
 			{
-				name: 'webhookSigningSecret',
+				name: 'webhookSigningSecretApi',
 				required: true,
 				testedBy: 'webhookSigningSecretTest',
-				displayOptions: { show: { signing: ['webhookSigningSecret'] } },
+				displayOptions: { show: { signing: ['webhookSigningSecretApi'] } },
 			},
 		],
 		properties: [
@@ -157,7 +157,7 @@ export class SendWebhook implements INodeType {
 				type: 'options',
 				options: [
 					{ name: 'None', value: 'none' },
-					{ name: 'Destination Auth', value: 'destinationAuth' },
+					{ name: 'Destination Auth', value: 'destinationAuthApi' },
 				],
 				default: 'none',
 				description: 'Basic or bearer authentication towards the destination',
@@ -168,7 +168,7 @@ export class SendWebhook implements INodeType {
 				type: 'options',
 				options: [
 					{ name: 'None', value: 'none' },
-					{ name: 'Webhook Signing Secret', value: 'webhookSigningSecret' },
+					{ name: 'Webhook Signing Secret', value: 'webhookSigningSecretApi' },
 				],
 				default: 'none',
 				description:

@@ -14,6 +14,17 @@ import type { VerifySchemeName, VerifySettings } from './actions/verify';
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
 
+const SCHEME_LABELS: Record<string, string> = {
+	standard: 'Standard Webhooks',
+	scalefusion: 'Scalefusion',
+	mender: 'Mender',
+	hmac: 'Generic HMAC',
+};
+
+function schemeLabel(scheme: string): string {
+	return SCHEME_LABELS[scheme] ?? `"${scheme}"`;
+}
+
 export class VerifySignature implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Verify Signature',
@@ -30,7 +41,7 @@ export class VerifySignature implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Valid', 'Invalid'],
 		credentials: [
-			{ name: 'webhookSigningSecret', required: true, testedBy: 'webhookSigningSecretTest' },
+			{ name: 'webhookSigningSecretApi', required: true, testedBy: 'webhookSigningSecretTest' },
 		],
 		properties: [
 			{
@@ -106,7 +117,8 @@ export class VerifySignature implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'sha256=',
-				description: 'Text before the digest in the header, e.g. sha256= for GitHub',
+				description:
+					'Text in front of the digest in the header value. GitHub sends <code>X-Hub-Signature-256: sha256=&lt;hex digest&gt;</code>, so its prefix is <code>sha256=</code>. Leave empty when the header holds the digest alone.',
 				displayOptions: { show: { scheme: ['hmac'] } },
 			},
 			{
@@ -143,8 +155,8 @@ export class VerifySignature implements INodeType {
 			const pairedItem = { item: itemIndex };
 			try {
 				const scheme = this.getNodeParameter('scheme', itemIndex, 'standard') as VerifySchemeName;
-				const credentials = await this.getCredentials<{ secret?: string }>(
-					'webhookSigningSecret',
+				const credentials = await this.getCredentials<{ scheme?: string; secret?: string }>(
+					'webhookSigningSecretApi',
 					itemIndex,
 				);
 				const secret = String(credentials.secret ?? '');
@@ -152,6 +164,21 @@ export class VerifySignature implements INodeType {
 					throw new NodeOperationError(this.getNode(), 'The signing credential has no secret', {
 						itemIndex,
 					});
+				}
+				// The credential says which scheme its secret is for (its default is Standard
+				// Webhooks); checking it with another scheme is a configuration mistake, not an
+				// invalid request.
+				const credentialScheme = String(credentials.scheme ?? 'standard');
+				if (credentialScheme !== scheme) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The node checks ${schemeLabel(scheme)} signatures, but its signing credential is for ${schemeLabel(credentialScheme)}`,
+						{
+							itemIndex,
+							description:
+								'Choose the same scheme in the node\'s "Scheme" and in the Webhook Signing Secret API credential (or pick a credential made for this scheme).',
+						},
+					);
 				}
 				const secretProblem = scheme === 'mender' ? signingSecretProblem('mender', secret) : undefined;
 				if (secretProblem) {

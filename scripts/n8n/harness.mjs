@@ -1,5 +1,5 @@
 // Reusable real-n8n harness: install (cached), start/stop n8n and the dispatcher as process groups,
-// link the package as an installed community package, import/activate with n8n's own CLI and APIs,
+// install the packed node pack as n8n's community-package installer does, import/activate with n8n's own CLI and APIs,
 // and loopback receivers. Used by `scripts/n8n/run.mjs` (the acceptance checks) and by the benchmark.
 //
 // Rules it keeps: only loopback traffic; every wait is bounded; everything it starts is tracked and
@@ -13,11 +13,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { NODE_PACK, installLikeN8n, packPackage } from '../packages/tarball.mjs';
 import { N8N_VERSION, REPO_ROOT, ensureN8nInstalled, findNode24, fmtMs, n8nBin, node24Env } from './install.mjs';
 
 export { N8N_VERSION, REPO_ROOT, ensureN8nInstalled, findNode24, fmtMs };
 
-export const PACKAGE_NAME = 'n8n-nodes-mdm-webhooks';
+export const PACKAGE_NAME = NODE_PACK;
 /** Fixed so that credentials imported by the CLI can be read by the server. Test-only. */
 export const N8N_ENCRYPTION_KEY = 'mdm-webhooks-harness-encryption-key-0001';
 export const OWNER = {
@@ -314,26 +315,20 @@ export async function createN8nInstance(opts = {}) {
 }
 
 /**
- * Links a package folder as an installed community package:
- * `<userFolder>/.n8n/nodes/node_modules/<name>` → packageDir. n8n then names its node types
- * `<name>.<node>`, exactly as for users who install it from the editor.
+ * Installs the node pack into an n8n user folder the way n8n's community-package installer does
+ * (see scripts/packages/tarball.mjs): `npm pack` of the built repository, unpacked into
+ * `<userFolder>/.n8n/nodes/node_modules/<name>` (a copy, no symlink to the repository),
+ * devDependencies / peerDependencies / optionalDependencies dropped from its package.json,
+ * `npm install` with scripts off. n8n then names its node types `<name>.<node>`, as for users
+ * who install it from the editor.
  * @param {string} userFolder
- * @param {{packageDir?: string, name?: string}} [opts]
- * @returns {string} the link's path
+ * @returns {{dir: string, tarball: string, packedBytes: number, bytes: number, files: number, dependencies: string[], strippedFields: string[]}}
  */
-export function linkPackage(userFolder, opts = {}) {
-  const packageDir = opts.packageDir ?? REPO_ROOT;
-  const name = opts.name ?? PACKAGE_NAME;
+export function installPackage(userFolder) {
   const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-  const link = path.join(nodesDir, 'node_modules', name);
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.rmSync(link, { recursive: true, force: true });
-  fs.symlinkSync(packageDir, link, 'dir');
-  // What `npm install <pkg>` in ~/.n8n/nodes leaves behind.
-  const pj = path.join(nodesDir, 'package.json');
-  const version = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
-  fs.writeFileSync(pj, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2) + '\n');
-  return link;
+  const packed = packPackage(NODE_PACK, path.join(userFolder, '..', 'pack'));
+  const installed = installLikeN8n(packed.file, nodesDir, { env: node24Env(findNode24()) });
+  return { ...installed, tarball: packed.file, packedBytes: packed.size };
 }
 
 /**
@@ -637,14 +632,15 @@ export class N8nClient {
  */
 
 /**
- * Starts the built dispatcher (`node dist/server/main.js`) on a temp lowdb file and waits for
+ * Starts the built dispatcher (its bin, `server/bin/mdm-dispatcher.js`) on a temp lowdb file and waits for
  * `GET /healthz`.
  * @param {{port?: number, apiKey?: string, dataFile?: string, logFile?: string, env?: Record<string,string>, timeoutMs?: number}} [opts]
  * @returns {Promise<RunningDispatcher>}
  */
 export async function startDispatcher(opts = {}) {
-  const main = path.join(REPO_ROOT, 'dist', 'server', 'main.js');
-  if (!fs.existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
+  const main = path.join(REPO_ROOT, 'server', 'bin', 'mdm-dispatcher.js');
+  const built = path.join(REPO_ROOT, 'server', 'dist', 'server', 'main.js');
+  if (!fs.existsSync(built)) throw new Error(`${built} does not exist: run \`npm run build\` first`);
   const port = opts.port ?? (await freePort());
   const root = opts.dataFile ? path.dirname(opts.dataFile) : makeTempDir('mdm-dispatcher');
   const dataFile = opts.dataFile ?? path.join(root, 'dispatcher.json');
@@ -816,10 +812,11 @@ export function loadExample(name, replacements = {}) {
 
 /**
  * @returns {string | null} the repository's build status: null when `dist/` has what n8n loads
+ * and `server/dist/` the dispatcher
  */
 export function missingBuildOutputs() {
   const pj = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-  const files = [...(pj.n8n?.nodes ?? []), ...(pj.n8n?.credentials ?? []), 'dist/server/main.js'];
+  const files = [...(pj.n8n?.nodes ?? []), ...(pj.n8n?.credentials ?? []), 'server/dist/server/main.js'];
   const missing = files.filter((f) => !fs.existsSync(path.join(REPO_ROOT, f)));
   return missing.length ? missing.join(', ') : null;
 }

@@ -19,6 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { cleanNpmEnv } from '../packages/tarball.mjs';
+
 export const N8N_VERSION = '2.40.7';
 export const NODE_MAJOR = 24;
 const NODE_PIN = '24.21.0';
@@ -186,10 +188,7 @@ export function node24Env(node24, headers) {
   const env = { ...process.env, PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH ?? ''}` };
   if (headers) env.npm_config_nodedir = headers;
   // What an outer `npm run` sets about *this* repository must not leak into the nested npm.
-  for (const k of Object.keys(env)) {
-    if (/^npm_(package_|lifecycle_|config_(local_prefix|prefix|global_prefix|user_agent|argv)$)/i.test(k)) delete env[k];
-  }
-  return env;
+  return cleanNpmEnv(env);
 }
 
 /**

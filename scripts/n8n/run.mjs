@@ -2,7 +2,7 @@
 // `npm run test:n8n`: the node pack proven inside a real n8n (issue 4).
 //
 // install n8n (cached) → npm run build → loopback receivers + dispatcher → fresh n8n user folder
-// with the package linked as an installed community package → import credentials and the example
+// with the packed node pack installed as n8n's installer does → import credentials and the example
 // workflows with n8n's CLI → publish two of them before start → start n8n → owner + API key →
 // acceptance checks → stop everything (finally) → `N passed, M failed`.
 //
@@ -16,7 +16,6 @@ import path from 'node:path';
 import {
   N8N_VERSION,
   N8nClient,
-  REPO_ROOT,
   buildPackage,
   createN8nInstance,
   ensureN8nInstalled,
@@ -24,7 +23,7 @@ import {
   httpRequest,
   importCredentials,
   importWorkflows,
-  linkPackage,
+  installPackage,
   loadExample,
   makeTempDir,
   missingBuildOutputs,
@@ -39,6 +38,7 @@ import {
   verifyStandardSignature,
   waitFor,
 } from './harness.mjs';
+import { kib } from '../packages/tarball.mjs';
 
 const args = new Set(process.argv.slice(2));
 const SKIP_BUILD = args.has('--skip-build');
@@ -57,7 +57,7 @@ const PLACEHOLDER = {
   custom: 'https://mdm-receiver.example.com',
 };
 const PACK_NODES = ['mdmEventTrigger', 'sendWebhook', 'verifySignature', 'mdmVendorEvent'].map((n) => `n8n-nodes-mdm-webhooks.${n}`);
-const PACK_CREDENTIALS = ['mdmDispatcherApi', 'webhookSigningSecret', 'destinationAuth'];
+const PACK_CREDENTIALS = ['mdmDispatcherApi', 'webhookSigningSecretApi', 'destinationAuthApi'];
 
 /** @param {string} s */
 const out = (s) => process.stdout.write(`${s}\n`);
@@ -176,6 +176,8 @@ async function main() {
     let client;
     /** @type {Awaited<ReturnType<typeof createN8nInstance>> | undefined} */
     let instance;
+    /** @type {ReturnType<typeof installPackage> | undefined} */
+    let installed;
     /** @type {Record<string, any>} */
     let samples = {};
 
@@ -202,18 +204,23 @@ async function main() {
 
         instance = await createN8nInstance({ root: path.join(root, 'n8n') });
         const inst = instance;
-        await phase('phase link package', async () => linkPackage(inst.userFolder), (l) => `${l} → ${REPO_ROOT}`);
+        installed = await phase(
+          'phase install package (npm pack, then as n8n\'s installer: unpacked, dev/peer/optional dependencies dropped, npm install with scripts off)',
+          async () => installPackage(inst.userFolder),
+          (i) =>
+            `${path.basename(i.tarball)} (${kib(i.packedBytes)}) → ${i.dir}: ${kib(i.bytes)} in ${i.files} files, ${i.dependencies.length} dependencies${i.dependencies.length ? ` (${i.dependencies.join(', ')})` : ''}; dropped ${i.strippedFields.join(', ') || 'nothing'}`,
+        );
 
         const credentials = [
           { id: 'mdmDispatcher001', name: 'MDM Dispatcher', type: 'mdmDispatcherApi', data: { baseUrl: d.baseUrl, apiKey: d.apiKey } },
-          { id: 'receiverAuth0001', name: 'Receiver bearer token', type: 'destinationAuth', data: { authType: 'bearer', token: secrets.receiverToken } },
+          { id: 'receiverAuth0001', name: 'Receiver bearer token', type: 'destinationAuthApi', data: { authType: 'bearer', token: secrets.receiverToken } },
           {
             id: 'receiverSign0001',
             name: 'Receiver signing secret (Standard Webhooks)',
-            type: 'webhookSigningSecret',
+            type: 'webhookSigningSecretApi',
             data: { scheme: 'standard', secret: secrets.receiverSigning },
           },
-          { id: 'menderSecret0001', name: 'Mender webhook secret', type: 'webhookSigningSecret', data: { scheme: 'mender', secret: secrets.mender } },
+          { id: 'menderSecret0001', name: 'Mender webhook secret', type: 'webhookSigningSecretApi', data: { scheme: 'mender', secret: secrets.mender } },
         ];
         await phase('phase import credentials (n8n import:credentials)', () => importCredentials(inst, credentials), () => `${credentials.length} credentials`);
 
@@ -302,6 +309,14 @@ async function main() {
       return `${PACK_NODES.join(', ')}; ${PACK_CREDENTIALS.join(', ')}`;
     }, blocked);
 
+    await check('the pack as n8n installs it: 0 dependencies, under 1 MB', async () => {
+      const i = /** @type {NonNullable<typeof installed>} */ (installed);
+      assert(i.dependencies.length === 0, `installed dependencies: ${i.dependencies.join(', ')}`);
+      assert(i.bytes < 1_000_000, `installed size ${i.bytes} bytes`);
+      assert(!fs.lstatSync(i.dir).isSymbolicLink(), `${i.dir} is a symlink`);
+      return `${kib(i.bytes)} (${i.bytes} bytes) in ${i.files} files, 0 dependencies, tarball ${kib(i.packedBytes)}`;
+    }, blocked ?? (installed ? null : 'the package was not installed'));
+
     await check('publish:workflow before start activates compliance-to-teams and verify-incoming', async () => {
       const wfs = await Promise.all([c.workflow(WF.compliance.id), c.workflow(WF.verify.id)]);
       assert(wfs.every((w) => w.active), `active: ${wfs.map((w) => `${w.id}=${w.active}`).join(', ')}`);
@@ -386,6 +401,42 @@ async function main() {
       assert(Array.isArray(got.json?.blocks) && got.json.blocks.length > 0, 'no blocks');
       assert(got.method === 'POST' && got.url === '/services/provisioning', `${got.method} ${got.url}`);
       return `"${got.json.text}" in ${fmtMs(latency.first)}`;
+    }, enrollBlocked);
+
+    await check('the trigger answers deliveries in JSON ({received, id} in the dispatcher\'s log) and webhook.test without an execution', async () => {
+      const hook = (await dispatcherWebhooks()).find((h) => h.url === productionUrl(WF.enrollment));
+      assert(hook, 'no dispatcher webhook for enrollment-to-slack');
+      const ev = await postEvent('device.enrolled');
+      const ref = ev.deliveries.find((/** @type {any} */ x) => x.webhookId === hook.id);
+      assert(ref, `event ${ev.id} has no delivery to ${hook.id}`);
+      const detail = await waitFor(
+        `delivery ${ref.id} to finish`,
+        async () => {
+          const r = await d.api('GET', `/v1/deliveries/${ref.id}`);
+          return r.json?.status && r.json.status !== 'pending' ? r.json : null;
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+      const last = detail.attempts?.at(-1);
+      assert(detail.status === 'succeeded' && last?.statusCode === 200, `delivery ${detail.status}, last attempt ${JSON.stringify(last)}`);
+      /** @type {any} */
+      let answered;
+      try {
+        answered = JSON.parse(last.response);
+      } catch {
+        throw new Error(`the delivery log holds a non-JSON answer: ${JSON.stringify(last.response)}`);
+      }
+      assert(answered?.received === true && answered?.id === ev.id, `answer ${last.response}`);
+      await rcv.slack.waitFor(byWebhookId(ev.id), 30_000);
+
+      const before = await settledExecutions(WF.enrollment.id);
+      const t = await d.api('POST', `/v1/webhooks/${hook.id}/test`, {});
+      assert(t.status === 200 && t.json?.ok === true, `test send: ${t.status} ${t.text.slice(0, 300)}`);
+      assert(JSON.parse(t.json.response)?.test === true, `test send answered ${t.json.response}`);
+      await sleep(1_500);
+      const after = await settledExecutions(WF.enrollment.id);
+      assert(after.length === before.length, `webhook.test started an execution (${before.length} → ${after.length})`);
+      return `delivery answered ${last.response}; webhook.test answered ${t.json.response}, executions stayed at ${after.length}`;
     }, enrollBlocked);
 
     await check('compliance.violated severity high → Teams receiver gets an Adaptive Card', async () => {

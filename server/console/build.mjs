@@ -1,4 +1,5 @@
-// `npm run build:console`: bundles server/console/src into dist/console (what the dispatcher serves
+// `npm run build:console`: bundles server/console/src into server/dist/console, in the dispatcher
+// package (what the dispatcher serves
 // at `/`). Hashed file names under assets/ (served as immutable), an index.html that loads them
 // with no inline script or style, so the page works under a strict Content-Security-Policy and offline.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const out = path.resolve(here, '../../dist/console');
+const out = path.resolve(here, '../dist/console');
 const assets = path.join(out, 'assets');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });
@@ -40,4 +41,4 @@ writeFileSync(
 	template.replace('%STYLE%', `/assets/${style}`).replace('%SCRIPT%', `/assets/${script}`),
 );
 const bytes = (file) => readFileSync(path.join(assets, file)).length;
-console.log(`console: dist/console (${script} ${bytes(script)} B, ${style} ${bytes(style)} B)`);
+console.log(`build:console: server/dist/console (${script} ${bytes(script)} B, ${style} ${bytes(style)} B)`);

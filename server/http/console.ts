@@ -1,6 +1,6 @@
 /**
  * Serves the web console (`server/console/`, built by `npm run build:console` into
- * `dist/console/`): the page shell for `/` and every console route, its hashed assets under
+ * `server/dist/console/`): the page shell for `/` and every console route, its hashed assets under
  * `/assets/`. Console routes need a session: without one the server answers with a redirect to
  * `/sign-in` and the shell is the sign-in form; the data only ever comes from `/v1`, which refuses
  * a request without the key or a session.
@@ -30,12 +30,18 @@ export const CONTENT_SECURITY_POLICY = [
 /** The page that needs no session. */
 export const SIGN_IN_PATH = '/sign-in';
 
-/** First path segments that are never console routes (API, ingest, files). */
-const NOT_CONSOLE = new Set(['v1', 'ingest', 'assets', 'healthz', 'metrics']);
+/**
+ * First path segments of the console's screens (`server/console/src/sections.tsx`, plus the
+ * sign-in page). Anything else is not the console's: it falls through to the API's 404.
+ */
+const CONSOLE_SECTIONS = new Set(['sign-in', 'webhooks', 'profiles', 'deliveries', 'catalog']);
 
-/** `dist/console` seen from the compiled server (`dist/server/http`) or from the sources (`server/http`). */
+/**
+ * `server/dist/console` (written by `npm run build:console`) seen from the compiled server
+ * (`server/dist/server/http`) or from the sources (`server/http`, under vitest).
+ */
 export function findConsoleDirectory(): string {
-	const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../../dist/console')];
+	const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../dist/console')];
 	return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? (candidates[1] as string);
 }
 
@@ -52,8 +58,7 @@ const securityHeaders: RequestHandler = (_request, response, next) => {
 /** `/`, `/sign-in`, `/webhooks/wh_1`, `/catalog/device.enrolled`: a console route the shell renders. */
 export function isConsolePath(pathname: string): boolean {
 	if (pathname === '/') return true;
-	const first = pathname.split('/')[1] ?? '';
-	return /^[a-z][a-z0-9-]*$/.test(first) && !NOT_CONSOLE.has(first);
+	return CONSOLE_SECTIONS.has(pathname.split('/')[1] ?? '');
 }
 
 export function consoleRouter(sessions: SessionStore, directory = findConsoleDirectory()): Router {

@@ -22,7 +22,7 @@ import type { DestinationAuth, FieldError, TemplateName } from '../../core/types
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
 import type { DeliveryHttpClient } from '../delivery/httpClient';
 import { type TestSendResult, sendOnce } from '../delivery/testSender';
-import { InUseError, InvalidError, NotFoundError, TestSendFailedError } from '../domain/errors';
+import { ConflictError, InUseError, InvalidError, NotFoundError, TestSendFailedError } from '../domain/errors';
 import type { WebhookInput, WebhookPatch } from '../domain/inputs';
 import type { WebhookRecord } from '../domain/records';
 import type { ConfigStore, WebhookChanges } from '../store/ports/configStore';
@@ -93,6 +93,10 @@ export class WebhookService {
 	async create(body: WebhookInput, options: { test?: boolean } = {}): Promise<WebhookRecord> {
 		const record = await this.prepare(body);
 		if (options.test) {
+			// The store decides uniqueness when saving; asking first spares the destination a test
+			// request for a config that would be refused anyway.
+			const taken = (await this.config.listWebhooks()).find((w) => w.name.trim().toLowerCase() === record.name.trim().toLowerCase());
+			if (taken) throw new ConflictError('/name', `name is already used by webhook ${taken.id}`);
 			const test = await this.testSend(record);
 			if (!test.ok) throw new TestSendFailedError(test);
 		}

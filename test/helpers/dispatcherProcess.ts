@@ -1,5 +1,5 @@
 /**
- * The built dispatcher (`dist/server/main.js`, built by `npm test`) as a real child process on a
+ * The built dispatcher (`server/dist/server/main.js`, built by `npm test`) as a real child process on a
  * data folder, for tests that kill it (`SIGKILL`), stop it (`SIGTERM`) or expect it to refuse to
  * start; plus what a receiver got, by event id.
  */
@@ -11,7 +11,7 @@ import { afterAll } from 'vitest';
 import { ApiClient, TEST_API_KEY } from './dispatcher';
 import type { Receiver } from './receiver';
 
-export const MAIN = path.resolve(__dirname, '../../dist/server/main.js');
+export const MAIN = path.resolve(__dirname, '../../server/dist/server/main.js');
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -72,23 +72,30 @@ function launch(dataFile: string, port: number, env: Record<string, string>): Di
 	};
 }
 
-/** Starts a dispatcher and waits until it answers `/healthz`. */
+/**
+ * Starts a dispatcher and waits until it answers `/healthz`. A free port probed here can be taken
+ * by another process before the dispatcher binds it (tests run in parallel): without a port of
+ * the caller's, an `EADDRINUSE` start is tried again on another port.
+ */
 export async function spawnDispatcher(
 	dataFile: string,
 	options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<DispatcherProcess> {
-	const running = launch(dataFile, options.port ?? (await freePort()), options.env ?? {});
-	const deadline = Date.now() + 15_000;
-	for (;;) {
-		try {
-			if ((await fetch(`http://127.0.0.1:${running.port}/healthz`)).ok) return running;
-		} catch {
-			// not listening yet
+	for (let tries = 1; ; tries++) {
+		const running = launch(dataFile, options.port ?? (await freePort()), options.env ?? {});
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			try {
+				if ((await fetch(`http://127.0.0.1:${running.port}/healthz`)).ok) return running;
+			} catch {
+				// not listening yet
+			}
+			if (running.child.exitCode !== null || Date.now() > deadline) break;
+			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
-		if (running.child.exitCode !== null || Date.now() > deadline) {
-			throw new Error(`dispatcher did not start: ${running.output()}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await running.stop('SIGKILL');
+		if (options.port === undefined && tries < 3 && running.output().includes('EADDRINUSE')) continue;
+		throw new Error(`dispatcher did not start: ${running.output()}`);
 	}
 }
 

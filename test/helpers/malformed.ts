@@ -463,7 +463,7 @@ export function malformedRequests(fixture: MalformedFixture): MalformedRequest[]
 	];
 	add('GET', '/v1/deliveries', []);
 	for (const query of listQueries) out.push({ kind: query.startsWith('cursor') ? 'bad cursor' : 'bad query', method: 'GET', path: `/v1/deliveries?${query}` });
-	for (const query of ['from=yesterday', 'to=2026-02-30T00:00:00Z', 'webhookId=', 'status=failed', 'limit=5', 'foo=bar', 'from=1&from=2']) {
+	for (const query of ['from=yesterday', 'to=2026-02-30T00:00:00Z', 'webhookId=', 'status=sideways', 'limit=5', 'foo=bar', 'from=1&from=2']) {
 		out.push({ kind: 'bad query', method: 'GET', path: `/v1/deliveries/summary?${query}` });
 	}
 	for (const query of [

@@ -8,9 +8,9 @@ import type {
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { DestinationAuth } from '../../credentials/DestinationAuth.credentials';
+import { DestinationAuthApi } from '../../credentials/DestinationAuthApi.credentials';
 import { MdmDispatcherApi } from '../../credentials/MdmDispatcherApi.credentials';
-import { WebhookSigningSecret } from '../../credentials/WebhookSigningSecret.credentials';
+import { WebhookSigningSecretApi } from '../../credentials/WebhookSigningSecretApi.credentials';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { VerifySignature } from '../../nodes/VerifySignature/VerifySignature.node';
 import { destinationAuthTest, webhookSigningSecretTest } from '../../nodes/shared/credentialTests';
@@ -34,9 +34,9 @@ describe('credential types', () => {
 	});
 
 	it('Webhook Signing Secret and Destination Auth fields', () => {
-		const signing = new WebhookSigningSecret();
-		expect(signing.name).toBe('webhookSigningSecret');
-		expect(signing.displayName).toBe('Webhook Signing Secret');
+		const signing = new WebhookSigningSecretApi();
+		expect(signing.name).toBe('webhookSigningSecretApi');
+		expect(signing.displayName).toBe('Webhook Signing Secret API');
 		const scheme = signing.properties.find((p) => p.name === 'scheme');
 		expect(scheme?.options?.map((o) => (o as { value: string }).value)).toEqual([
 			'standard',
@@ -46,9 +46,9 @@ describe('credential types', () => {
 		]);
 		expect(signing.properties.find((p) => p.name === 'secret')?.typeOptions?.password).toBe(true);
 
-		const auth = new DestinationAuth();
-		expect(auth.name).toBe('destinationAuth');
-		expect(auth.displayName).toBe('Destination Auth');
+		const auth = new DestinationAuthApi();
+		expect(auth.name).toBe('destinationAuthApi');
+		expect(auth.displayName).toBe('Destination Auth API');
 		expect(auth.properties.map((p) => p.name)).toEqual(['authType', 'username', 'password', 'token']);
 		for (const name of ['password', 'token']) {
 			expect(auth.properties.find((p) => p.name === name)?.typeOptions?.password).toBe(true);
@@ -58,8 +58,8 @@ describe('credential types', () => {
 	it('the nodes wire their offline credential tests', () => {
 		const send = new SendWebhook();
 		expect(send.description.credentials?.map((c) => [c.name, c.testedBy])).toEqual([
-			['destinationAuth', 'destinationAuthTest'],
-			['webhookSigningSecret', 'webhookSigningSecretTest'],
+			['destinationAuthApi', 'destinationAuthTest'],
+			['webhookSigningSecretApi', 'webhookSigningSecretTest'],
 		]);
 		expect(Object.keys(send.methods.credentialTest)).toEqual(['destinationAuthTest', 'webhookSigningSecretTest']);
 		expect(new VerifySignature().methods.credentialTest.webhookSigningSecretTest).toBe(webhookSigningSecretTest);

@@ -255,6 +255,92 @@ describe('MDM Event Trigger: webhook lifecycle at a real dispatcher', () => {
 		expect(mine).toHaveLength(1);
 	});
 
+	it('a duplicated workflow carries its original\'s static data: its trigger neither adopts nor deletes that webhook', async () => {
+		const original = await setup();
+		await lifecycle.create.call(original.hooks());
+		const theirs = original.stored().webhookId;
+
+		// n8n's duplicate: a new workflow id, new node and webhook ids, the static data copied.
+		const copy = await setup();
+		const copied = () => JSON.parse(JSON.stringify(original.stored())) as IDataObject;
+		copy.staticData[`node:${copy.node.name}`] = copied();
+		expect(copy.stored().webhookId).toBe(theirs);
+
+		// Deactivating the copy before it was ever activated removes nothing.
+		expect(await lifecycle.delete.call(copy.hooks())).toBe(true);
+		expect(copy.stored()).toEqual({});
+		expect((await dispatcher.api.get(`/v1/webhooks/${theirs}`)).status).toBe(200);
+
+		// Activating it: not adopted, not deleted, a webhook of its own is registered.
+		copy.staticData[`node:${copy.node.name}`] = copied();
+		expect(await lifecycle.checkExists.call(copy.hooks())).toBe(false);
+		expect(copy.stored()).toEqual({});
+		expect(await lifecycle.create.call(copy.hooks())).toBe(true);
+		const mine = copy.stored();
+		expect(mine.webhookId).not.toBe(theirs);
+		expect(mine.webhookUrl).toBe(copy.productionUrl);
+		expect((await dispatcher.api.get(`/v1/webhooks/${mine.webhookId}`)).body.url).toBe(copy.productionUrl);
+
+		// Deactivating the copy removes its own webhook only.
+		expect(await lifecycle.delete.call(copy.hooks())).toBe(true);
+		expect((await dispatcher.api.get(`/v1/webhooks/${mine.webhookId}`)).status).toBe(404);
+		expect((await dispatcher.api.get(`/v1/webhooks/${theirs}`)).status).toBe(200);
+		expect(await lifecycle.checkExists.call(original.hooks())).toBe(true);
+	});
+
+	it('a webhook pointed elsewhere at the dispatcher is no longer this node\'s: forgotten, not deleted', async () => {
+		const s = await setup();
+		await lifecycle.create.call(s.hooks());
+		const { webhookId } = s.stored();
+		const moved = await dispatcher.api.patch(`/v1/webhooks/${webhookId}`, { url: 'http://127.0.0.1:9/elsewhere' });
+		expect(moved.status).toBe(200);
+
+		expect(await lifecycle.checkExists.call(s.hooks())).toBe(false);
+		expect(s.stored()).toEqual({});
+		expect((await dispatcher.api.get(`/v1/webhooks/${webhookId}`)).body.url).toBe('http://127.0.0.1:9/elsewhere');
+		await dispatcher.api.delete(`/v1/webhooks/${webhookId}`);
+	});
+
+	it('static data without the secret: the webhook is re-registered (a new id and secret)', async () => {
+		const s = await setup();
+		await lifecycle.create.call(s.hooks());
+		const { webhookId: first, secret: firstSecret } = s.stored();
+		delete (s.stored() as IDataObject).secret;
+
+		expect(await lifecycle.checkExists.call(s.hooks())).toBe(false);
+		expect((await dispatcher.api.get(`/v1/webhooks/${first}`)).status).toBe(404);
+		expect(s.stored()).toEqual({});
+		expect(await lifecycle.create.call(s.hooks())).toBe(true);
+		const again = s.stored();
+		expect(again.webhookId).not.toBe(first);
+		expect(again.secret).toMatch(/^whsec_/);
+		expect(again.secret).not.toBe(firstSecret);
+		const event = sampleEvent('device.enrolled');
+		expect((await postSigned(s.productionUrl, String(again.secret), JSON.stringify(event))).status).toBe(200);
+	});
+
+	it('a delete that fails (dispatcher unreachable) returns false and still clears the static data', async () => {
+		const doomed = await startTestDispatcher();
+		const s = await setup();
+		const doomedCredentials = { mdmDispatcherApi: { baseUrl: doomed.baseUrl, apiKey: TEST_API_KEY } };
+		const hooks = () =>
+			hookContext(
+				s.workflow,
+				s.node,
+				additionalData({ credentials: doomedCredentials, webhookBaseUrl: s.front.webhookBaseUrl }),
+				'trigger',
+				'activate',
+			);
+		await lifecycle.create.call(hooks());
+		expect(s.stored().webhookId).toBeTruthy();
+		await doomed.close();
+
+		expect(await lifecycle.delete.call(hooks())).toBe(false);
+		expect(s.stored()).toEqual({});
+		// The next activation starts clean: checkExists has nothing to look up.
+		expect(await lifecycle.checkExists.call(hooks())).toBe(false);
+	});
+
 	it('test mode registers the test URL under its own name and leaves the production webhook alone', async () => {
 		const s = await setup();
 		await lifecycle.create.call(s.hooks('trigger'));
@@ -352,6 +438,11 @@ describe('MDM Event Trigger: verified requests', () => {
 		const [workflowData] = s.front.executions;
 		expect(workflowData[0]).toHaveLength(1);
 		expect(workflowData[0][0].json).toEqual(event);
+		// The trigger answers the delivery itself, in JSON (n8n alone would answer the text
+		// "firstEntryJson"), and that is what the dispatcher's log keeps.
+		expect(done.attempts.map((a: { statusCode: number; response: string }) => [a.statusCode, JSON.parse(a.response)])).toEqual([
+			[200, { received: true, id: event.id }],
+		]);
 
 		// A wildcard subscription, and a type the trigger did not subscribe to (never delivered).
 		await dispatcher.api.post('/v1/events', sampleEvent('device.locked'));
@@ -434,8 +525,26 @@ describe('MDM Event Trigger: verified requests', () => {
 	it('a signed event of a type the node does not subscribe to is acknowledged and skipped', async () => {
 		const s = await setup({ events: ['device.enrolled'] });
 		await lifecycle.create.call(s.hooks());
-		const test = await postSigned(s.productionUrl, String(s.stored().secret), JSON.stringify(sampleEvent('webhook.test')));
-		expect(test).toEqual({ status: 200, body: { received: true, skipped: true } });
+		const other = await postSigned(s.productionUrl, String(s.stored().secret), JSON.stringify(sampleEvent('device.locked')));
+		expect(other).toEqual({ status: 200, body: { received: true, skipped: true } });
+		expect(s.front.executions).toHaveLength(0);
+	});
+
+	it('webhook.test (the dispatcher\'s "send test") is answered and starts no execution, even for "*"', async () => {
+		const s = await setup({ events: ['*'] });
+		await lifecycle.create.call(s.hooks());
+		const { webhookId, secret } = s.stored();
+
+		const sent = await dispatcher.api.post(`/v1/webhooks/${webhookId}/test`, {});
+		expect(sent.body).toMatchObject({ ok: true, statusCode: 200 });
+		expect(JSON.parse(sent.body.response)).toEqual({ received: true, test: true });
+
+		const byHand = await postSigned(s.productionUrl, String(secret), JSON.stringify(sampleEvent('webhook.test')));
+		expect(byHand).toEqual({ status: 200, body: { received: true, test: true } });
+		// Verified first: a forged test event is refused like any other.
+		const forged = await postSigned(s.productionUrl, `whsec_${randomBytes(24).toString('base64')}`, JSON.stringify(sampleEvent('webhook.test')));
+		expect(forged.status).toBe(401);
+		expect(s.front.calls).toHaveLength(3);
 		expect(s.front.executions).toHaveLength(0);
 	});
 

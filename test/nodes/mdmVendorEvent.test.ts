@@ -77,7 +77,7 @@ describe('MDM Vendor Event', () => {
 			type: 'verifySignature',
 			name: 'Verify Signature',
 			parameters: { scheme: 'mender', binaryPropertyName: 'data' } as IDataObject as never,
-			credentials: { webhookSigningSecret: { id: 'cred', name: 'Mender secret' } },
+			credentials: { webhookSigningSecretApi: { id: 'cred', name: 'Mender secret' } },
 		});
 		const normalizeNode = makeNode({ type: 'mdmVendorEvent', name: 'MDM Vendor Event', parameters: { vendor: 'mender' } as IDataObject as never });
 		const connections: IConnections = {
@@ -88,7 +88,7 @@ describe('MDM Vendor Event', () => {
 			connections,
 			verify,
 			[webhookItem(body, menderHeaders(body, secret)), webhookItem(body, menderHeaders(body, 'ab'.repeat(32)))],
-			{ credentials: { webhookSigningSecret: { scheme: 'mender', secret } } },
+			{ credentials: { webhookSigningSecretApi: { scheme: 'mender', secret } } },
 		);
 		const mapped = run.data.resultData.runData['MDM Vendor Event']?.[0]?.data?.main?.[0] ?? [];
 		expect(mapped.map((i) => [i.json.type, (i.json.data as IDataObject).status])).toEqual([['device.status_changed', 'rejected']]);

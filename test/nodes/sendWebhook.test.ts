@@ -51,8 +51,8 @@ async function send(
 	onError?: 'continueRegularOutput',
 ) {
 	const nodeCredentials: Record<string, { id: string; name: string }> = {};
-	if (credentials.webhookSigningSecret) nodeCredentials.webhookSigningSecret = { id: 'c1', name: 'Signing' };
-	if (credentials.destinationAuth) nodeCredentials.destinationAuth = { id: 'c2', name: 'Auth' };
+	if (credentials.webhookSigningSecretApi) nodeCredentials.webhookSigningSecretApi = { id: 'c1', name: 'Signing' };
+	if (credentials.destinationAuthApi) nodeCredentials.destinationAuthApi = { id: 'c2', name: 'Auth' };
 	return await executeNode(
 		{
 			type: 'sendWebhook',
@@ -70,9 +70,9 @@ const headerString = (value: string | string[] | undefined) => (Array.isArray(va
 describe('Send Webhook: signed delivery', () => {
 	it('custom template, Standard Webhooks: the exact bytes, verified by the core and by standardwebhooks', async () => {
 		const { outputs, task } = await send(
-			{ template: 'custom', payloadSource: 'template', signing: 'webhookSigningSecret' },
+			{ template: 'custom', payloadSource: 'template', signing: 'webhookSigningSecretApi' },
 			undefined,
-			{ webhookSigningSecret: { scheme: 'standard', secret: SECRET } },
+			{ webhookSigningSecretApi: { scheme: 'standard', secret: SECRET } },
 		);
 		expect(task.error, task.error?.message).toBeUndefined();
 		expect(receiver.requests).toHaveLength(1);
@@ -100,11 +100,11 @@ describe('Send Webhook: signed delivery', () => {
 	});
 
 	it('Scalefusion and Mender signatures are hex HMAC-SHA256 of the bytes received', async () => {
-		await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
-			webhookSigningSecret: { scheme: 'scalefusion', secret: HMAC_SECRET },
+		await send({ payloadSource: 'template', signing: 'webhookSigningSecretApi' }, undefined, {
+			webhookSigningSecretApi: { scheme: 'scalefusion', secret: HMAC_SECRET },
 		});
-		await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
-			webhookSigningSecret: { scheme: 'mender', secret: MENDER_SECRET },
+		await send({ payloadSource: 'template', signing: 'webhookSigningSecretApi' }, undefined, {
+			webhookSigningSecretApi: { scheme: 'mender', secret: MENDER_SECRET },
 		});
 		const [sf, men] = receiver.requests;
 		const expected = (raw: Buffer) => createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
@@ -119,8 +119,8 @@ describe('Send Webhook: signed delivery', () => {
 	});
 
 	it('a Mender credential whose secret is not hex is a clear node error, nothing sent', async () => {
-		const { task } = await send({ payloadSource: 'template', signing: 'webhookSigningSecret' }, undefined, {
-			webhookSigningSecret: { scheme: 'mender', secret: HMAC_SECRET },
+		const { task } = await send({ payloadSource: 'template', signing: 'webhookSigningSecretApi' }, undefined, {
+			webhookSigningSecretApi: { scheme: 'mender', secret: HMAC_SECRET },
 		});
 		expect(task.error?.message).toMatch(/cannot sign with "mender"/);
 		expect(String((task.error as { description?: string } | undefined)?.description)).toMatch(/hex/);
@@ -128,8 +128,8 @@ describe('Send Webhook: signed delivery', () => {
 	});
 
 	it('a generic-HMAC credential cannot sign (verification only)', async () => {
-		const { task } = await send({ signing: 'webhookSigningSecret' }, undefined, {
-			webhookSigningSecret: { scheme: 'hmac', secret: HMAC_SECRET },
+		const { task } = await send({ signing: 'webhookSigningSecretApi' }, undefined, {
+			webhookSigningSecretApi: { scheme: 'hmac', secret: HMAC_SECRET },
 		});
 		expect(task.error?.message).toMatch(/cannot sign/);
 		expect(receiver.requests).toHaveLength(0);
@@ -195,14 +195,14 @@ describe('Send Webhook: request options', () => {
 		await send(
 			{
 				method: 'PUT',
-				authentication: 'destinationAuth',
+				authentication: 'destinationAuthApi',
 				headers: { values: [{ name: 'X-Tenant', value: 'acme' }] },
 			},
 			undefined,
-			{ destinationAuth: { authType: 'basic', username: 'ana', password: 'p@ss:word' } },
+			{ destinationAuthApi: { authType: 'basic', username: 'ana', password: 'p@ss:word' } },
 		);
-		await send({ method: 'PATCH', authentication: 'destinationAuth' }, undefined, {
-			destinationAuth: { authType: 'bearer', token: 'tok_123' },
+		await send({ method: 'PATCH', authentication: 'destinationAuthApi' }, undefined, {
+			destinationAuthApi: { authType: 'bearer', token: 'tok_123' },
 		});
 		const [basic, bearer] = receiver.requests;
 		expect(basic.method).toBe('PUT');
@@ -310,9 +310,9 @@ describe('Send Webhook and the dispatcher send the same request', () => {
 				await dispatcher.api.waitForDelivery(mock.body.deliveries[0].id);
 
 				await send(
-					{ template, payloadSource: 'template', signing: 'webhookSigningSecret' },
+					{ template, payloadSource: 'template', signing: 'webhookSigningSecretApi' },
 					[{ json: event as unknown as IDataObject }],
-					{ webhookSigningSecret: { scheme: 'standard', secret: SECRET } },
+					{ webhookSigningSecretApi: { scheme: 'standard', secret: SECRET } },
 				);
 
 				const [theirs] = fromDispatcher.requests;

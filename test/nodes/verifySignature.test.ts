@@ -71,11 +71,11 @@ async function verify(
 		{
 			type: 'verifySignature',
 			parameters: { binaryPropertyName: 'data', ...parameters } as IDataObject as never,
-			credentials: { webhookSigningSecret: { id: 'cred-sign', name: 'Signing secret' } },
+			credentials: { webhookSigningSecretApi: { id: 'cred-sign', name: 'Signing secret' } },
 			onError,
 		},
 		items,
-		{ credentials: { webhookSigningSecret: secret } },
+		{ credentials: { webhookSigningSecretApi: secret } },
 	);
 	expect(task.error, task.error?.message).toBeUndefined();
 	const [valid = [], invalid = []] = outputs;
@@ -183,10 +183,10 @@ describe('Verify Signature: Scalefusion and Mender HMACs (made with node:crypto)
 			{
 				type: 'verifySignature',
 				parameters: { binaryPropertyName: 'data', scheme: 'mender' } as IDataObject as never,
-				credentials: { webhookSigningSecret: { id: 'cred-sign', name: 'Signing secret' } },
+				credentials: { webhookSigningSecretApi: { id: 'cred-sign', name: 'Signing secret' } },
 			},
 			[webhookItem(menderHeaders(body, MENDER_SECRET), body)],
-			{ credentials: { webhookSigningSecret: { scheme: 'mender', secret: 'my mender secret' } } },
+			{ credentials: { webhookSigningSecretApi: { scheme: 'mender', secret: 'my mender secret' } } },
 		);
 		expect(task.error?.message).toMatch(/cannot verify Mender/);
 		expect(String((task.error as { description?: string } | undefined)?.description)).toMatch(/hex/);
@@ -226,6 +226,29 @@ describe('Verify Signature: generic HMAC', () => {
 		expect(sha1.valid).toHaveLength(1);
 	});
 
+	it('a GitHub signature checked without Prefix is Invalid, and the message says "sha256=" would match', async () => {
+		const header = { 'X-Hub-Signature-256': `sha256=${hexHmac('sha256', HMAC_SECRET, RAW)}` };
+		const { valid, invalid } = await verify(
+			{ scheme: 'hmac', headerName: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: '' },
+			[webhookItem(header), webhookItem(header, RAW.replace('"android"', '"ios"'))],
+			{ scheme: 'hmac', secret: HMAC_SECRET },
+		);
+		expect(valid).toHaveLength(0);
+		const [right, tampered] = invalid.map((i) => i.json.signatureError as IDataObject);
+		expect(right.reason).toBe('bad_signature');
+		expect(right.message).toBe(
+			'x-hub-signature-256 does not match the sha256 HMAC of the body with Prefix empty; the header value starts with "sha256=" and matches with Prefix "sha256=" (as GitHub sends it): set Prefix to sha256=',
+		);
+		// A body that does not match either way gets no such hint.
+		expect(tampered.message).toBe('x-hub-signature-256 does not match the sha256 HMAC of the body');
+	});
+
+	it('the Prefix field shows a GitHub-style example', () => {
+		const prefix = new VerifySignature().description.properties.find((p) => p.name === 'prefix');
+		expect(prefix?.placeholder).toBe('sha256=');
+		expect(prefix?.description).toContain('X-Hub-Signature-256: sha256=');
+	});
+
 	it('a missing signature header is Invalid with reason missing_header', async () => {
 		const { valid, invalid } = await verify(
 			{ scheme: 'hmac', headerName: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
@@ -243,6 +266,36 @@ describe('Verify Signature: node contract', () => {
 		expect(description.outputs).toEqual(['main', 'main']);
 		expect(description.outputNames).toEqual(['Valid', 'Invalid']);
 		expect(description.usableAsTool).toBe(true);
+	});
+
+	it("the node's scheme and the credential's scheme cannot disagree: an error names both", async () => {
+		const body = menderWebhookBody(menderEvent('device-decommissioned', { id: 'dev-1' }));
+		const item = webhookItem(menderHeaders(body, MENDER_SECRET), body);
+		const run = (onError?: 'continueRegularOutput') =>
+			executeNode(
+				{
+					type: 'verifySignature',
+					parameters: { scheme: 'mender', binaryPropertyName: 'data' } as IDataObject as never,
+					credentials: { webhookSigningSecretApi: { id: 'cred-sign', name: 'Signing secret' } },
+					onError,
+				},
+				[item],
+				{ credentials: { webhookSigningSecretApi: { scheme: 'standard', secret: STANDARD_SECRET } } },
+			);
+		const failed = await run();
+		expect(failed.task.error?.message).toBe(
+			'The node checks Mender signatures, but its signing credential is for Standard Webhooks',
+		);
+		const routed = await run('continueRegularOutput');
+		const [valid = [], invalid = []] = routed.outputs;
+		expect(valid).toHaveLength(0);
+		expect(invalid[0].json.signatureError).toEqual({
+			reason: 'error',
+			message: 'The node checks Mender signatures, but its signing credential is for Standard Webhooks',
+		});
+		// The same request with a Mender credential passes.
+		const mender = await verify({ scheme: 'mender' }, [item], { scheme: 'mender', secret: MENDER_SECRET });
+		expect(mender.valid).toHaveLength(1);
 	});
 
 	it('an item without binary or body is Invalid (missing_body), not an error', async () => {

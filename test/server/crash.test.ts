@@ -1,6 +1,6 @@
 /**
  * Acceptance: a dispatcher killed with SIGKILL while accepting events loses none that got a 202.
- * The dispatcher runs as a real child process (`dist/server/main.js`, built by `npm test`).
+ * The dispatcher runs as a real child process (`server/dist/server/main.js`, built by `npm test`).
  */
 import { describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';

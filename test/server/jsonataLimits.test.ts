@@ -100,7 +100,11 @@ describe('JSONata limits (real dispatcher process)', () => {
 		const regex = await quietest(dispatcher.api.baseUrl, () => profile('redos', { condition }));
 		expect(regex.result.status, regex.result.text).toBe(422);
 		expect(regex.result.body.error.details).toEqual([
-			{ path: '/condition', message: expect.stringContaining(`regex /^(a+)+$/ at position ${condition.lastIndexOf('/') + 1}`) },
+			{
+				path: '/condition',
+				message: expect.stringContaining(`regex /^(a+)+$/ at position ${condition.lastIndexOf('/') + 1}`),
+				position: condition.lastIndexOf('/') + 1,
+			},
 		]);
 
 		const pad = await quietest(dispatcher.api.baseUrl, () => profile('pad', { payload: '{"text": $pad("x", 50000000)}' }));

@@ -277,6 +277,12 @@ describe('web console', () => {
 		await page.getByRole('button', { name: 'Add header' }).click();
 		await page.getByLabel('Header 1 name').fill('X-Tenant');
 		await page.getByLabel('Header 1 value').fill('acme');
+		// Header values are secret (masked in answers) unless the admin says otherwise.
+		expect(await page.getByLabel('Keep header 1 secret').isChecked()).toBe(true);
+		await page.getByLabel('Keep header 1 secret').uncheck();
+		await page.getByRole('button', { name: 'Add header' }).click();
+		await page.getByLabel('Header 2 name').fill('X-Gateway-Key');
+		await page.getByLabel('Header 2 value').fill('gw-key-123');
 		await page.getByRole('checkbox', { name: 'All Compliance events' }).check();
 		await page.getByRole('button', { name: 'Save without testing' }).click();
 		await page.waitForURL(/\/webhooks\/wh_/);
@@ -292,7 +298,8 @@ describe('web console', () => {
 		expect(stored).toMatchObject({
 			template: 'custom',
 			auth: { type: 'basic', username: 'mdm', password: '********' },
-			headers: { 'X-Tenant': 'acme' },
+			headers: { 'X-Tenant': 'acme', 'X-Gateway-Key': '********' },
+			nonSecretHeaders: ['X-Tenant'],
 			events: ['compliance.violated', 'compliance.restored'],
 			rateLimitPerSecond: null,
 			signing: { scheme: 'standard', secret: 'whsec_********' },
@@ -476,6 +483,7 @@ describe('web console', () => {
 		expect(JSON.parse(mocked?.body ?? '{}').type).toBe('device.lost');
 		expect(mocked?.headers['webhook-signature']).toMatch(/^v1,/);
 		expect(mocked?.headers['x-tenant']).toBe('acme');
+		expect(mocked?.headers['x-gateway-key']).toBe('gw-key-123');
 		await shot('webhook-editor', page, true);
 
 		// Rotation: a new secret, shown once; the old one keeps signing alongside for 24 h.

@@ -10,14 +10,14 @@ const SENDING_SCHEMES: readonly SigningSchemeName[] = ['standard', 'scalefusion'
 /** The destination auth the core puts into the request (`none` unless a credential is chosen). */
 export async function resolveAuth(this: IExecuteFunctions, itemIndex: number): Promise<DestinationAuth> {
 	const authentication = this.getNodeParameter('authentication', itemIndex, 'none') as string;
-	if (authentication !== 'destinationAuth') return { type: 'none' };
+	if (authentication !== 'destinationAuthApi') return { type: 'none' };
 
 	const credentials = await this.getCredentials<{
 		authType?: string;
 		username?: string;
 		password?: string;
 		token?: string;
-	}>('destinationAuth', itemIndex);
+	}>('destinationAuthApi', itemIndex);
 	if (credentials.authType === 'basic') {
 		return {
 			type: 'basic',
@@ -41,10 +41,10 @@ export async function resolveSigning(
 	itemIndex: number,
 ): Promise<{ scheme: SigningSchemeName; secrets: string[] }> {
 	const signing = this.getNodeParameter('signing', itemIndex, 'none') as string;
-	if (signing !== 'webhookSigningSecret') return { scheme: 'none', secrets: [] };
+	if (signing !== 'webhookSigningSecretApi') return { scheme: 'none', secrets: [] };
 
 	const credentials = await this.getCredentials<{ scheme?: string; secret?: string }>(
-		'webhookSigningSecret',
+		'webhookSigningSecretApi',
 		itemIndex,
 	);
 	const scheme = String(credentials.scheme ?? 'standard') as SigningSchemeName;

@@ -65,6 +65,26 @@ export async function rawBody(
 	};
 }
 
+/**
+ * Why a generic HMAC did not match. When the header value starts with a `<name>=` prefix that is
+ * not configured (GitHub's `sha256=…`), and the signature matches once it is taken off, the
+ * message says so instead of calling the body tampered; the request still counts as invalid.
+ */
+function mismatchMessage(
+	headerName: string,
+	algorithm: HmacAlgorithm,
+	prefix: string,
+	signature: string,
+	check: (prefix: string) => boolean,
+): string {
+	const base = `${headerName} does not match the ${algorithm} HMAC of the body`;
+	const sent = /^\s*([A-Za-z0-9_-]{1,20}=)/.exec(signature)?.[1];
+	if (sent && sent.toLowerCase() !== prefix.toLowerCase() && check(sent)) {
+		return `${base} with Prefix ${prefix ? `"${prefix}"` : 'empty'}; the header value starts with "${sent}" and matches with Prefix "${sent}" (as GitHub sends it): set Prefix to ${sent}`;
+	}
+	return base;
+}
+
 /** Checks one item's signature with the chosen scheme. */
 export async function verifyItem(
 	ctx: IExecuteFunctions,
@@ -88,21 +108,10 @@ export async function verifyItem(
 		if (signature === undefined || signature.trim() === '') {
 			return { valid: false, reason: 'missing_header', message: `missing header ${headerName}` };
 		}
-		const ok = verifyHmac({
-			algorithm,
-			encoding,
-			secret: settings.secret,
-			body: raw.body,
-			prefix: prefix || undefined,
-			signature,
-		});
-		return ok
-			? { valid: true }
-			: {
-					valid: false,
-					reason: 'bad_signature',
-					message: `${headerName} does not match the ${algorithm} HMAC of the body`,
-				};
+		const check = (withPrefix: string) =>
+			verifyHmac({ algorithm, encoding, secret: settings.secret, body: raw.body, prefix: withPrefix || undefined, signature });
+		if (check(prefix)) return { valid: true };
+		return { valid: false, reason: 'bad_signature', message: mismatchMessage(headerName, algorithm, prefix, signature, check) };
 	}
 
 	return verifySignature(settings.scheme, {

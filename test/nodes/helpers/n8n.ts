@@ -48,9 +48,9 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { DestinationAuth } from '../../../credentials/DestinationAuth.credentials';
+import { DestinationAuthApi } from '../../../credentials/DestinationAuthApi.credentials';
 import { MdmDispatcherApi } from '../../../credentials/MdmDispatcherApi.credentials';
-import { WebhookSigningSecret } from '../../../credentials/WebhookSigningSecret.credentials';
+import { WebhookSigningSecretApi } from '../../../credentials/WebhookSigningSecretApi.credentials';
 import { MdmEventTrigger } from '../../../nodes/MdmEventTrigger/MdmEventTrigger.node';
 import { MdmVendorEvent } from '../../../nodes/MdmVendorEvent/MdmVendorEvent.node';
 import { SendWebhook } from '../../../nodes/SendWebhook/SendWebhook.node';
@@ -66,7 +66,7 @@ export const NODE_TYPES: Record<string, INodeType> = {
 };
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
-	[new MdmDispatcherApi(), new WebhookSigningSecret(), new DestinationAuth()].map((c) => [c.name, c]),
+	[new MdmDispatcherApi(), new WebhookSigningSecretApi(), new DestinationAuthApi()].map((c) => [c.name, c]),
 );
 
 /** The node-type registry an n8n instance builds from the package's `n8n` section. */
@@ -360,8 +360,9 @@ export interface WebhookCall {
 /**
  * n8n's webhook front, reduced: an HTTP server that reads the raw body (as n8n's
  * `rawBodyReader` + `parseBody` do), builds n8n-core's WebhookContext and calls the node's
- * `webhook()`. When the node returns workflow data the front answers like n8n's "onReceived"
- * mode; when it answered itself (`noWebhookResponse`) the front adds nothing.
+ * `webhook()`. When the node returns workflow data without answering, the front answers as n8n
+ * 2.40.7's "onReceived" mode does; when it answered itself (`noWebhookResponse`) the front adds
+ * nothing.
  */
 export class WebhookFront {
 	readonly calls: WebhookCall[] = [];
@@ -437,7 +438,12 @@ export class WebhookFront {
 		try {
 			call.result = await nodeType.webhook!.call(context);
 			if (call.result.workflowData && !res.headersSent) {
-				res.status(200).json({ message: 'Workflow was started' });
+				// n8n 2.40.7's "onReceived" answer when the webhook description has no `responseData`:
+				// the default's name, as text (webhook-helpers' extractWebhookOnReceivedResponse).
+				const description = nodeType.description.webhooks?.[0];
+				const responseData = String(description?.responseData ?? 'firstEntryJson');
+				if (responseData === 'noData') res.status(200).end();
+				else res.status(200).send(responseData);
 			} else if (!call.result.noWebhookResponse && !res.headersSent) {
 				res.status(200).json({ message: 'Webhook call received' });
 			}

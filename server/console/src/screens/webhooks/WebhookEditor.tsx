@@ -475,6 +475,7 @@ export function WebhookEditor({ id, session }: Props) {
 									<label class="inline">
 										<input
 											type="checkbox"
+											aria-label={`Keep header ${index + 1} secret`}
 											checked={row.secret}
 											onChange={(event) => setRow({ secret: event.currentTarget.checked })}
 										/>

@@ -5,14 +5,14 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
  * Signature checks incoming requests against it. Tested offline by the nodes (`testedBy`): the
  * secret's shape is checked against the scheme, nothing is sent anywhere.
  */
-export class WebhookSigningSecret implements ICredentialType {
-	name = 'webhookSigningSecret';
+export class WebhookSigningSecretApi implements ICredentialType {
+	name = 'webhookSigningSecretApi';
 
-	displayName = 'Webhook Signing Secret';
+	displayName = 'Webhook Signing Secret API';
 
 	icon: Icon = {
-		light: 'file:icons/webhookSigningSecret.svg',
-		dark: 'file:icons/webhookSigningSecret.dark.svg',
+		light: 'file:icons/webhookSigningSecretApi.svg',
+		dark: 'file:icons/webhookSigningSecretApi.dark.svg',
 	};
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-mdm-webhooks';

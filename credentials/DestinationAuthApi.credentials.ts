@@ -5,14 +5,14 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
  * built by the shared core (the same bytes the dispatcher sends), so this credential has no
  * `authenticate` block; it is tested offline by the Send Webhook node (`testedBy`).
  */
-export class DestinationAuth implements ICredentialType {
-	name = 'destinationAuth';
+export class DestinationAuthApi implements ICredentialType {
+	name = 'destinationAuthApi';
 
-	displayName = 'Destination Auth';
+	displayName = 'Destination Auth API';
 
 	icon: Icon = {
-		light: 'file:icons/destinationAuth.svg',
-		dark: 'file:icons/destinationAuth.dark.svg',
+		light: 'file:icons/destinationAuthApi.svg',
+		dark: 'file:icons/destinationAuthApi.dark.svg',
 	};
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-mdm-webhooks';
