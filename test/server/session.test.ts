@@ -247,5 +247,12 @@ describe('console routes', () => {
 		expect(api404.json.error?.code).toBe('not_found');
 		expect((await call('GET', '/robots.txt')).status).toBe(404);
 		expect((await call('POST', '/webhooks')).status).toBe(404);
+		// Only the console's sections are console routes: another path is the API's 404, signed in or not.
+		const cookie = await signIn();
+		for (const path of ['/v2/events', '/admin', '/webhooks-old']) {
+			const answer = await call('GET', path, { cookie });
+			expect(answer.status, path).toBe(404);
+			expect(answer.json.error?.code, path).toBe('not_found');
+		}
 	});
 });
