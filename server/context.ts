@@ -2,6 +2,7 @@
 import type { AddressGuard } from './delivery/addressGuard';
 import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
+import type { DeliveryService } from './services/deliveryService';
 import type { JsonataPool } from './mapping/jsonataPool';
 import type { EventService } from './services/eventService';
 import type { ProfileService } from './services/profileService';
@@ -9,10 +10,10 @@ import type { SessionStore } from './http/session';
 import type { SourceIngestService } from './services/sourceIngestService';
 import type { SourceService } from './services/sourceService';
 import type { WebhookService } from './services/webhookService';
-import type { Store } from './store/types';
+import type { StoreBackend } from './store/ports/backend';
 
 export interface DispatcherContext {
-	store: Store;
+	backend: StoreBackend;
 	guard: AddressGuard;
 	client: DeliveryHttpClient;
 	worker: DeliveryWorker;
@@ -21,11 +22,12 @@ export interface DispatcherContext {
 	webhooks: WebhookService;
 	profiles: ProfileService;
 	events: EventService;
+	deliveries: DeliveryService;
 	sources: SourceService;
 	sourceIngest: SourceIngestService;
 	/** `DISPATCHER_PUBLIC_URL`: the origin ingest URLs are built with (else the request's). */
 	publicUrl: string | null;
-	/** sha256 of the admin API key. */
+	/** sha256 of the admin API key (kept current when another instance changes it). */
 	apiKeyHash: () => string;
 	/** The web console's signed-in sessions (in memory). */
 	sessions: SessionStore;

@@ -1,6 +1,6 @@
 /**
- * Starting and stopping a dispatcher: store, worker, HTTP server, retention. `main.ts` calls this
- * with settings from the environment; tests and the node pack's tests call it directly.
+ * Starting and stopping a dispatcher: backend, worker, HTTP server, retention. `main.ts` calls
+ * this with settings from the environment; tests and the node pack's tests call it directly.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
+import { DeliveryService } from './services/deliveryService';
 import { SessionStore } from './http/session';
 import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
@@ -21,9 +22,10 @@ import { SourceIngestService } from './services/sourceIngestService';
 import { SourceService } from './services/sourceService';
 import { WebhookService } from './services/webhookService';
 import type { StoreFiles } from './store/lowdb/files';
-import { LowdbStore } from './store/lowdb/LowdbStore';
+import { openBackend } from './store/openBackend';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
+	/** The lowdb file (ignored with `databaseUrl`). */
 	dataFile: string;
 	/** When absent, the stored key stays; on a first start one is generated (see `generatedApiKey`). */
 	apiKey?: string | null;
@@ -49,29 +51,35 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
 	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
-	const store = new LowdbStore({
-		file: options.dataFile,
-		sync: settings.syncWrites,
+	const backend = await openBackend({
+		databaseUrl: settings.databaseUrl,
+		dataFile: options.dataFile,
+		syncWrites: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
 		files: options.storeFiles,
 	});
-	await store.open();
+	const { config, log, queue } = backend;
 
 	let generatedApiKey: string | null = null;
-	const meta = store.getMeta();
+	const meta = await config.getMeta();
 	if (options.apiKey) {
 		const hash = hashApiKey(options.apiKey);
-		if (meta.apiKeyHash !== hash) await store.setMeta({ ...meta, apiKeyHash: hash });
+		if (meta.apiKeyHash !== hash) await config.setApiKeyHash(hash);
 	} else if (!meta.apiKeyHash) {
 		generatedApiKey = `mdk_${randomBytes(24).toString('base64url')}`;
-		await store.setMeta({ ...meta, apiKeyHash: hashApiKey(generatedApiKey) });
+		await config.setApiKeyHash(hashApiKey(generatedApiKey));
 	}
+	let apiKeyHash = (await config.getMeta()).apiKeyHash ?? '';
+	const stopWatchingKey = config.onChange((change) => {
+		if (change.kind !== 'meta') return;
+		void config.getMeta().then((current) => (apiKeyHash = current.apiKeyHash ?? ''));
+	});
 
 	// Compile every event type's validator now rather than on the first request of each type.
 	precompileEventValidators();
 
 	const retentionMs = settings.logRetentionDays * 24 * 60 * 60 * 1000;
-	const prune = () => store.prune(new Date(Date.now() - retentionMs).toISOString());
+	const prune = () => log.prune(new Date(Date.now() - retentionMs).toISOString());
 	await prune();
 
 	const guard = new AddressGuard({
@@ -82,24 +90,33 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	const client = new DeliveryHttpClient({ guard });
 	const jsonata = new JsonataPool();
 	const usesJsonata =
-		store.listProfiles().some((profile) => profile.condition || profile.payload) ||
-		store.listSources().some((source) => source.mapping);
+		(await config.listProfiles()).some((profile) => profile.condition || profile.payload) ||
+		(await config.listSources()).some((source) => source.mapping);
 	if (usesJsonata) jsonata.warm();
-	const worker = new DeliveryWorker({ store, client, jsonata, retryScheduleSeconds: settings.retryScheduleSeconds });
-	const events = new EventService(store, worker, jsonata);
+	const worker = new DeliveryWorker({
+		config,
+		queue,
+		rateLimiter: backend.rateLimiter,
+		client,
+		jsonata,
+		retryScheduleSeconds: settings.retryScheduleSeconds,
+		leaseMs: settings.leaseSeconds * 1000,
+	});
+	const events = new EventService(config, queue, jsonata);
 	const context: DispatcherContext = {
-		store,
+		backend,
 		guard,
 		client,
 		worker,
 		jsonata,
-		webhooks: new WebhookService(store, guard, worker),
-		profiles: new ProfileService(store, jsonata),
+		webhooks: new WebhookService(config, guard, client),
+		profiles: new ProfileService(config, jsonata),
 		events,
-		sources: new SourceService(store),
-		sourceIngest: new SourceIngestService(store, events, jsonata),
+		deliveries: new DeliveryService(log, queue),
+		sources: new SourceService(config),
+		sourceIngest: new SourceIngestService(config, events, jsonata),
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
-		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
+		apiKeyHash: () => apiKeyHash,
 		sessions: new SessionStore(),
 	};
 	worker.start();
@@ -122,11 +139,12 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		context,
 		async close() {
 			clearInterval(pruneTimer);
+			stopWatchingKey();
 			await closeServer(server);
 			await worker.stop();
 			await jsonata.close();
 			await client.close();
-			await store.close();
+			await backend.close();
 		},
 	};
 }

@@ -7,7 +7,11 @@ async function main(): Promise<void> {
 	const settings = settingsFromEnv();
 	const dispatcher = await startDispatcher(settings);
 	console.log(`MDM webhook dispatcher ${PACKAGE_VERSION} listening on ${dispatcher.baseUrl}`);
-	console.log(`  data:    ${settings.dataFile} (its journal and log archive beside it)`);
+	console.log(
+		settings.databaseUrl
+			? '  data:    PostgreSQL (DISPATCHER_DATABASE_URL)'
+			: `  data:    ${settings.dataFile} (its journal and log archive beside it)`,
+	);
 	if (dispatcher.generatedApiKey) {
 		console.log(`  API key: generated now, printed below once; only its hash is stored in the data file`);
 		console.log('');
@@ -28,6 +32,9 @@ async function main(): Promise<void> {
 		console.log(`${signal}: finishing in-flight deliveries and compacting the store…`);
 		// Everything accepted is already durable; a shutdown that hangs may be cut short safely.
 		setTimeout(() => process.exit(1), 15_000).unref();
+		// Held until close() is done: the last writes wait on unref'ed timers (the journal's group
+		// commit), which alone would let the process end before the final compaction.
+		setInterval(() => undefined, 1000);
 		dispatcher.close().then(
 			() => process.exit(0),
 			(error: unknown) => {

@@ -264,6 +264,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 						'202': answer('Accepted and stored; `deliveries` lists what will be sent'),
 						'200': answer('A repeated `id`: the first answer, nothing sent again'),
 						...errors,
+						'503': answer('The store cannot be reached (PostgreSQL down): nothing was stored, retry (`code: store_unavailable`)', ref('Error')),
 					},
 				},
 			},
