@@ -8,7 +8,9 @@
 //   BENCH_CLIENTS=64         concurrent keep-alive client connections
 //   BENCH_RATE=500           offered rate of the latency run (events/s)
 //   BENCH_LATENCY_SECONDS=10 length of the latency run
-//   BENCH_LOG=100000         logged deliveries in the pre-filled store
+//   BENCH_LOG=100000         logged deliveries in the pre-filled store (throughput with a log)
+//   BENCH_MILLION=1000000    logged deliveries for the bounded-memory run (start, RSS, queries)
+//   BENCH_PG_EVENTS=5000     events per PostgreSQL throughput run (1 and 2 dispatchers)
 //   BENCH_N8N_EVENTS=2000    events sent to n8n at most (0 skips n8n)
 //   BENCH_N8N_SECONDS=40     …and for at most this long (n8n is slow; see docs/performance.md)
 //   BENCH_WARMUP=1000        warm-up events before each measured run
@@ -17,7 +19,7 @@
 //   BENCH_PROFILE=1          run the dispatcher with --cpu-prof (profiles in bench/profiles/)
 //   BENCH_DISPATCHER_NODE_ARGS='--trace-gc'  extra node flags for the dispatcher (its log is in the work folder)
 //   BENCH_MAIN=path/to/server/dist/server/main.js  another build of the dispatcher (A/B comparisons)
-//   BENCH_ONLY=a,b           phases to run: micro,relay,dispatcher,log,n8n (default all)
+//   BENCH_ONLY=a,b           phases to run: micro,relay,dispatcher,log,million,postgres,n8n (default all)
 //   BENCH_WRITE=0            do not write docs/
 // Quick run: BENCH_EVENTS=2000 BENCH_LOG=10000 BENCH_N8N_EVENTS=200 npm run bench
 import crypto from 'node:crypto';
@@ -65,6 +67,8 @@ const cfg = {
   rate: setting('BENCH_RATE', 500),
   latencySeconds: setting('BENCH_LATENCY_SECONDS', 10),
   log: setting('BENCH_LOG', 100_000),
+  million: setting('BENCH_MILLION', 1_000_000),
+  pgEvents: setting('BENCH_PG_EVENTS', 5_000),
   n8nEvents: setting('BENCH_N8N_EVENTS', 2_000),
   n8nSeconds: setting('BENCH_N8N_SECONDS', 40),
   warmup: setting('BENCH_WARMUP', 1_000),
@@ -73,7 +77,7 @@ const cfg = {
   profile: setting('BENCH_PROFILE', '0') === '1',
   dispatcherNodeArgs: setting('BENCH_DISPATCHER_NODE_ARGS', ''),
   main: path.resolve(setting('BENCH_MAIN', path.join(REPO, 'server', 'dist', 'server', 'main.js'))),
-  only: new Set(String(setting('BENCH_ONLY', 'micro,relay,dispatcher,log,n8n')).split(',')),
+  only: new Set(String(setting('BENCH_ONLY', 'micro,relay,dispatcher,log,million,postgres,n8n')).split(',')),
   write: setting('BENCH_WRITE', '1') !== '0',
 };
 const WEBHOOK_SCHEMES = ['standard', 'scalefusion', 'mender'];
@@ -91,6 +95,8 @@ const results = {
   latency: {},
   memory: {},
   setup: {},
+  million: {},
+  postgres: {},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +161,7 @@ async function startRelay() {
   return { name: 'relay', child, pid: child.pid, target: { origin, path: '/v1/events', headers: { 'content-type': 'application/json' }, clients: cfg.clients } };
 }
 
-async function startDispatcher(dataFile, label) {
+async function startDispatcher(dataFile, label, extraEnv = {}) {
   const nodeArgs = cfg.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(here, 'profiles')}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
   if (cfg.dispatcherNodeArgs) nodeArgs.push(...cfg.dispatcherNodeArgs.split(' ').filter(Boolean));
   const t = performance.now();
@@ -170,6 +176,7 @@ async function startDispatcher(dataFile, label) {
       DISPATCHER_ALLOW_HTTP: 'true',
       DISPATCHER_ALLOWED_CIDRS: '127.0.0.0/8',
       DISPATCHER_RETRY_SCHEDULE: '1,2,5',
+      ...extraEnv,
     },
     logFile: path.join(path.dirname(dataFile), 'dispatcher.log'),
     ready: /listening on (http:\/\/[^\s"]+)/,
@@ -231,7 +238,8 @@ async function throughput(sut, tag, count, { timeoutMs = Math.max(120_000, count
   await receivers.request('reset');
   const pool = makePool(sut.target);
   const bodies = makeBodies(tag, count);
-  const cpu0 = cpuSeconds(sut.pid);
+  const cpuOf = () => (sut.pids ?? [sut.pid]).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpu0 = cpuOf();
   const load0 = cpuSeconds(process.pid) + cpuSeconds(receivers.child.pid);
   const state = { acked: 0 };
   const loop = closedLoop(pool, sut.target, bodies, state, nowMs() + windowMs);
@@ -258,7 +266,7 @@ async function throughput(sut, tag, count, { timeoutMs = Math.max(120_000, count
     errors: run.errors,
     firstError: run.firstError,
     duplicates: c.duplicates,
-    cpuSeconds: cpuSeconds(sut.pid) - cpu0,
+    cpuSeconds: cpuOf() - cpu0,
     /** CPU of the clients (this process) and the receivers' process during the run. */
     loadCpuSeconds: cpuSeconds(process.pid) + cpuSeconds(receivers.child.pid) - load0,
   };
@@ -353,18 +361,24 @@ async function phaseDispatcher() {
   }
 }
 
-async function phaseLog() {
+/** A lowdb store whose log holds `count` finished deliveries, written straight into its archive. */
+async function prefilledStore(tag, count) {
   const { prefillArchive } = await import('./lib/prefill.mjs');
-  const dataFile = path.join(work, 'log', 'dispatcher.json');
+  const dataFile = path.join(work, tag, 'dispatcher.json');
   fs.mkdirSync(path.dirname(dataFile), { recursive: true });
   // Webhooks created through the API, then the store closed: its snapshot holds them.
-  const boot = await startDispatcher(dataFile, 'bootstrap');
+  const boot = await startDispatcher(dataFile, `bootstrap-${tag}`);
   const hooks = await createWebhooks(boot);
   await stopChild(boot.child);
-  progress(`log: writing ${fmt(cfg.log)} logged deliveries into the store's archive…`);
-  const filled = prefillArchive(dataFile, hooks, cfg.log);
+  progress(`${tag}: writing ${fmt(count)} logged deliveries into the store's archive…`);
+  const filled = await prefillArchive(dataFile, hooks, count);
+  progress(`${tag}: ${fmt(filled.deliveries)} deliveries of ${fmt(filled.events)} events, ${fmt(filled.bytes / 1048576, 1)} MiB, in ${fmt(filled.ms / 1000, 1)} s`);
+  return { dataFile, hooks, filled };
+}
+
+async function phaseLog() {
+  const { dataFile, filled } = await prefilledStore('log', cfg.log);
   results.setup.prefill = filled;
-  progress(`log: ${fmt(filled.deliveries)} deliveries of ${fmt(filled.events)} events, ${fmt(filled.bytes / 1048576, 1)} MiB, in ${fmt(filled.ms)} ms`);
   const d = await startDispatcher(dataFile, 'dispatcher-log');
   const logged = await d.api('GET', '/v1/deliveries/summary');
   if (logged.status !== 200 || logged.json.total < cfg.log) throw new Error(`pre-filled store holds ${logged.json?.total} deliveries, expected ${cfg.log}`);
@@ -379,6 +393,102 @@ async function phaseLog() {
     results.memory.logAfter = rssMiB(d.pid);
   } finally {
     await stopChild(d.child);
+  }
+}
+
+/**
+ * Bounded memory: a lowdb store with BENCH_MILLION logged deliveries written straight into its
+ * archive; the time to start, the RSS, the first page of each filter and the summary.
+ */
+async function phaseMillion() {
+  const { dataFile, hooks, filled } = await prefilledStore('million', cfg.million);
+  const d = await startDispatcher(dataFile, 'dispatcher-million');
+  const startCpuSeconds = cpuSeconds(d.pid);
+  try {
+    const rssStart = rssMiB(d.pid);
+    const total = await d.api('GET', '/v1/deliveries/summary');
+    if (total.json?.total < cfg.million) throw new Error(`store holds ${total.json?.total} deliveries, expected ${cfg.million}`);
+    const mid = await d.api('GET', `/v1/deliveries?limit=1&webhookId=${hooks[1].id}`);
+    const sample = mid.json.data[0];
+    const created = Date.parse(sample.createdAt);
+    const from = new Date(created - 3600_000).toISOString();
+    const to = new Date(created - 1800_000).toISOString();
+    const timed = async (label, p) => {
+      const times = [];
+      let answer;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        answer = await d.api('GET', p);
+        times.push(performance.now() - t);
+        if (answer.status !== 200) throw new Error(`${p}: ${answer.status} ${answer.text.slice(0, 200)}`);
+      }
+      const row = { label, path: p, firstMs: times[0], medianMs: percentile(times, 50), maxMs: Math.max(...times), items: answer.json.data?.length ?? answer.json.total };
+      progress(`million: ${label}: first ${row.firstMs.toFixed(1)} ms, median ${row.medianMs.toFixed(1)} ms (${row.items} ${answer.json.data ? 'items' : 'in total'})`);
+      return row;
+    };
+    const queries = [
+      await timed('first page, no filter', '/v1/deliveries'),
+      await timed('status=succeeded', '/v1/deliveries?status=succeeded'),
+      await timed('status=failed (no match: full scan)', '/v1/deliveries?status=failed'),
+      await timed('responseCode=200', '/v1/deliveries?responseCode=200'),
+      await timed('responseCode=503 (no match: full scan)', '/v1/deliveries?responseCode=503'),
+      await timed('eventType', `/v1/deliveries?eventType=${sample.eventType}`),
+      await timed('webhookId', `/v1/deliveries?webhookId=${hooks[2].id}`),
+      await timed('requestId', `/v1/deliveries?requestId=${sample.id}`),
+      await timed('from/to (a half hour)', `/v1/deliveries?from=${from}&to=${to}`),
+      await timed('webhookId + eventType + from/to, limit 250', `/v1/deliveries?webhookId=${hooks[0].id}&eventType=${sample.eventType}&from=${from}&to=${to}&limit=250`),
+    ];
+    const summaries = [
+      await timed('summary, all', '/v1/deliveries/summary'),
+      await timed('summary, webhookId + from/to', `/v1/deliveries/summary?webhookId=${hooks[0].id}&from=${from}&to=${to}`),
+    ];
+    const detail = await timed('one delivery with attempts', `/v1/deliveries/${sample.id}`);
+    results.million = { deliveries: filled.deliveries, events: filled.events, bytes: filled.bytes, startMs: d.startMs, startCpuSeconds, rssStartMiB: rssStart, rssAfterMiB: rssMiB(d.pid), queries, summaries, detail };
+    progress(`million: started in ${fmt(d.startMs)} ms (${startCpuSeconds.toFixed(2)} CPU-s), RSS ${fmt(rssStart)} MiB after start, ${fmt(results.million.rssAfterMiB)} MiB after the queries`);
+  } finally {
+    await stopChild(d.child);
+  }
+}
+
+/** PostgreSQL: the same throughput run on one dispatcher, then on two sharing the database. */
+async function phasePostgres() {
+  const { startEmbeddedPostgres } = await import('../scripts/postgres/embedded.mjs');
+  const pg = await startEmbeddedPostgres({ durable: true });
+  progress(`postgres: embedded PostgreSQL at ${pg.url.replace(/:[^:@]*@/, ':***@')} (fsync on)`);
+  const { default: pgClient } = await import('pg');
+  const database = async (name) => {
+    const client = new pgClient.Client({ connectionString: pg.url });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    return pg.url.replace(/\/postgres$/, `/${name}`);
+  };
+  try {
+    for (const instances of [1, 2]) {
+      const url = await database(`bench_${instances}`);
+      const nodes = [];
+      for (let i = 0; i < instances; i++) {
+        fs.mkdirSync(path.join(work, `pg-${instances}-${i}`), { recursive: true });
+        nodes.push(await startDispatcher(path.join(work, `pg-${instances}-${i}`, 'unused.json'), `pg-${instances}-${i}`, { DISPATCHER_DATABASE_URL: url }));
+      }
+      try {
+        await createWebhooks(nodes[0]);
+        await new Promise((r) => setTimeout(r, 300)); // the others learn of the webhooks by NOTIFY
+        const sut = {
+          name: `PostgreSQL × ${instances}`,
+          pid: nodes[0].pid,
+          pids: nodes.map((n) => n.pid),
+          target: { ...nodes[0].target, origins: nodes.map((n) => n.origin) },
+        };
+        await warmup(sut, `p${instances}`);
+        results.postgres[`x${instances}`] = await throughput(sut, `p${instances}t`, cfg.pgEvents);
+        results.postgres[`x${instances}`].rssMiB = nodes.map((n) => rssMiB(n.pid));
+      } finally {
+        for (const node of nodes) await stopChild(node.child);
+      }
+    }
+  } finally {
+    await pg.stop();
   }
 }
 
@@ -464,6 +574,8 @@ async function main() {
     if (cfg.only.has('relay')) await phaseRelay();
     if (cfg.only.has('dispatcher')) await phaseDispatcher();
     if (cfg.only.has('log')) await phaseLog();
+    if (cfg.only.has('million')) await phaseMillion();
+    if (cfg.only.has('postgres')) await phasePostgres();
     if (cfg.only.has('n8n')) await phaseN8n();
   } finally {
     await receivers.close();

@@ -18,7 +18,6 @@ import type { DispatcherContext } from './context';
 import { requireApiKey } from './http/auth';
 import { consoleRouter } from './http/console';
 import { ApiError, errorHandler } from './http/errors';
-import { eventIngestFastPath } from './http/eventIngest';
 import { jsonShapeGuard } from './http/jsonShape';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -28,9 +27,6 @@ export function createApp(context: DispatcherContext): Express {
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	app.set('query parser', 'simple');
-	// The plain case of POST /v1/events first; what it declines goes on to the routes below.
-	app.use(eventIngestFastPath(context, MAX_BODY_BYTES));
-
 	app.get('/healthz', (_request, response) => {
 		response.json({ status: 'ok' });
 	});

@@ -16,6 +16,10 @@ export interface DispatcherSettings {
 	logRetentionDays: number;
 	/** fdatasync every group commit; only tests turn it off. */
 	syncWrites: boolean;
+	/** `postgres://…`: the shared PostgreSQL backend instead of the lowdb files. */
+	databaseUrl: string | null;
+	/** How long a claimed delivery stays leased to a worker that stops renewing it (it died). */
+	leaseSeconds: number;
 	/** The origin MDMs reach the dispatcher at, for ingest URLs (`DISPATCHER_PUBLIC_URL`); null: the request's. */
 	publicUrl: string | null;
 	/** `DISPATCHER_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
@@ -34,6 +38,8 @@ export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> =
 	retryScheduleSeconds: [...DEFAULT_RETRY_SCHEDULE_SECONDS],
 	logRetentionDays: 30,
 	syncWrites: true,
+	databaseUrl: null,
+	leaseSeconds: 30,
 	publicUrl: null,
 	logLevel: 'info',
 	metricsToken: null,
@@ -61,6 +67,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatche
 			3650,
 		),
 		syncWrites: env.DISPATCHER_SYNC_WRITES !== 'false',
+		databaseUrl: parseDatabaseUrl(env.DISPATCHER_DATABASE_URL),
+		leaseSeconds: parseInteger('DISPATCHER_LEASE_SECONDS', env.DISPATCHER_LEASE_SECONDS, DEFAULT_SETTINGS.leaseSeconds, 1, 3600),
 		publicUrl: parsePublicUrl(env.DISPATCHER_PUBLIC_URL),
 		...logFormatAndLevel(env),
 		metricsToken: env.DISPATCHER_METRICS_TOKEN && env.DISPATCHER_METRICS_TOKEN.length > 0 ? env.DISPATCHER_METRICS_TOKEN : null,
@@ -91,4 +99,12 @@ function parseInteger(name: string, value: string | undefined, fallback: number,
 		throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
 	}
 	return parsed;
+}
+
+function parseDatabaseUrl(value: string | undefined): string | null {
+	if (value === undefined || value.trim() === '') return null;
+	if (!/^postgres(ql)?:\/\//.test(value.trim())) {
+		throw new Error('DISPATCHER_DATABASE_URL must be a postgres:// or postgresql:// URL');
+	}
+	return value.trim();
 }

@@ -1,6 +1,6 @@
 /**
- * Starting and stopping a dispatcher: store, worker, HTTP server, retention. `main.ts` calls this
- * with settings from the environment; tests and the node pack's tests call it directly.
+ * Starting and stopping a dispatcher: backend, worker, HTTP server, retention. `main.ts` calls
+ * this with settings from the environment; tests and the node pack's tests call it directly.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +13,11 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient } from './delivery/httpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
+import { DeliveryService } from './services/deliveryService';
 import { SessionStore } from './http/session';
+import { JsonataPool } from './mapping/jsonataPool';
 import { type Logger, createLogger } from './observability/logger';
 import { DispatcherMetrics } from './observability/metrics';
-import { JsonataPool } from './mapping/jsonataPool';
 import { EventService } from './services/eventService';
 import { OperationsReporter } from './services/operationsReporter';
 import { ProfileService } from './services/profileService';
@@ -24,9 +25,10 @@ import { SourceIngestService } from './services/sourceIngestService';
 import { SourceService } from './services/sourceService';
 import { WebhookService } from './services/webhookService';
 import type { StoreFiles } from './store/lowdb/files';
-import { LowdbStore } from './store/lowdb/LowdbStore';
+import { openBackend } from './store/openBackend';
 
 export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile' | 'apiKey'>> {
+	/** The lowdb file (ignored with `databaseUrl`). */
 	dataFile: string;
 	/** When absent, the stored key stays; on a first start one is generated (see `generatedApiKey`). */
 	apiKey?: string | null;
@@ -52,40 +54,46 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, logger, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, logger: givenLogger, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
-	const log =
-		logger ??
+	const logger =
+		givenLogger ??
 		createLogger({
 			level: settings.logLevel,
 			format: settings.logFormat,
 			knownSecrets: [options.apiKey ?? '', settings.metricsToken ?? ''],
 		});
 	const metrics = new DispatcherMetrics();
-	const store = new LowdbStore({
-		file: options.dataFile,
-		sync: settings.syncWrites,
+	const backend = await openBackend({
+		databaseUrl: settings.databaseUrl,
+		dataFile: options.dataFile,
+		syncWrites: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
 		files: options.storeFiles,
 		onCommit: (seconds) => metrics.storeCommit(seconds),
 	});
-	await store.open();
+	const { config, log, queue } = backend;
 
 	let generatedApiKey: string | null = null;
-	const meta = store.getMeta();
+	const meta = await config.getMeta();
 	if (options.apiKey) {
 		const hash = hashApiKey(options.apiKey);
-		if (meta.apiKeyHash !== hash) await store.setMeta({ ...meta, apiKeyHash: hash });
+		if (meta.apiKeyHash !== hash) await config.setApiKeyHash(hash);
 	} else if (!meta.apiKeyHash) {
 		generatedApiKey = `mdk_${randomBytes(24).toString('base64url')}`;
-		await store.setMeta({ ...meta, apiKeyHash: hashApiKey(generatedApiKey) });
+		await config.setApiKeyHash(hashApiKey(generatedApiKey));
 	}
+	let apiKeyHash = (await config.getMeta()).apiKeyHash ?? '';
+	const stopWatchingKey = config.onChange((change) => {
+		if (change.kind !== 'meta') return;
+		void config.getMeta().then((current) => (apiKeyHash = current.apiKeyHash ?? ''));
+	});
 
 	// Compile every event type's validator now rather than on the first request of each type.
 	precompileEventValidators();
 
 	const retentionMs = settings.logRetentionDays * 24 * 60 * 60 * 1000;
-	const prune = () => store.prune(new Date(Date.now() - retentionMs).toISOString());
+	const prune = () => log.prune(new Date(Date.now() - retentionMs).toISOString());
 	await prune();
 
 	const guard = new AddressGuard({
@@ -96,49 +104,53 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	const client = new DeliveryHttpClient({ guard });
 	const jsonata = new JsonataPool();
 	const usesJsonata =
-		store.listProfiles().some((profile) => profile.condition || profile.payload) ||
-		store.listSources().some((source) => source.mapping);
+		(await config.listProfiles()).some((profile) => profile.condition || profile.payload) ||
+		(await config.listSources()).some((source) => source.mapping);
 	if (usesJsonata) jsonata.warm();
-	// The reporter emits operational events through the event service, which needs the worker.
+	// The reporter emits operational events through the event service.
 	let events: EventService | undefined;
-	const reporter = new OperationsReporter(log, metrics, (type, data) =>
+	const reporter = new OperationsReporter(logger, metrics, (type, data) =>
 		events ? events.emitOperational(type, data) : Promise.reject(new Error('not started')),
 	);
 	const worker = new DeliveryWorker({
-		store,
+		config,
+		queue,
+		rateLimiter: backend.rateLimiter,
 		client,
 		jsonata,
 		retryScheduleSeconds: settings.retryScheduleSeconds,
+		leaseMs: settings.leaseSeconds * 1000,
 		observer: reporter,
 	});
-	events = new EventService(store, worker, jsonata, metrics);
+	events = new EventService(config, queue, jsonata, metrics);
 	const context: DispatcherContext = {
-		store,
+		backend,
 		guard,
 		client,
 		worker,
 		jsonata,
-		webhooks: new WebhookService(store, guard, worker, reporter),
-		profiles: new ProfileService(store, jsonata),
+		webhooks: new WebhookService(config, guard, client, reporter),
+		profiles: new ProfileService(config, jsonata),
 		events,
-		sources: new SourceService(store),
-		sourceIngest: new SourceIngestService(store, events, jsonata),
+		deliveries: new DeliveryService(log, queue),
+		sources: new SourceService(config),
+		sourceIngest: new SourceIngestService(config, events, jsonata),
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
-		apiKeyHash: () => store.getMeta().apiKeyHash ?? '',
+		apiKeyHash: () => apiKeyHash,
 		sessions: new SessionStore(),
-		log,
+		logger,
 		metrics,
 		metricsToken: settings.metricsToken,
 	};
 	metrics.setSources({
-		queue: () => {
-			const pending = store.listPendingDeliveries();
-			const oldest = pending.reduce((min, delivery) => Math.min(min, Date.parse(delivery.createdAt)), Date.now());
-			return { pending: pending.length, oldestPendingAgeSeconds: Math.max(0, (Date.now() - oldest) / 1000) };
+		queue: async () => {
+			const { pending, oldestCreatedAt } = await queue.pendingStats();
+			const age = oldestCreatedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000);
+			return { pending, oldestPendingAgeSeconds: age };
 		},
-		webhooks: () => {
+		webhooks: async () => {
 			const counts = { enabled: 0, paused: 0, gone: 0, failing: 0 };
-			for (const webhook of store.listWebhooks()) {
+			for (const webhook of await config.listWebhooks()) {
 				if (webhook.enabled) counts.enabled++;
 				else if (webhook.disabledReason === 'gone') counts.gone++;
 				else if (webhook.disabledReason === 'failing') counts.failing++;
@@ -161,8 +173,15 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	const { port } = server.address() as AddressInfo;
 	const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
 	const baseUrl = `http://${host}:${port}`;
-	log.info(
-		{ event: 'dispatcher.started', url: baseUrl, version: PACKAGE_VERSION, dataFile: options.dataFile, pending: store.listPendingDeliveries().length },
+	logger.info(
+		{
+			event: 'dispatcher.started',
+			url: baseUrl,
+			version: PACKAGE_VERSION,
+			backend: backend.kind,
+			...(backend.kind === 'lowdb' ? { dataFile: options.dataFile } : {}),
+			pending: (await queue.pendingStats()).pending,
+		},
 		`dispatcher ${PACKAGE_VERSION} listening on ${baseUrl}`,
 	);
 	return {
@@ -172,14 +191,15 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		context,
 		async close() {
 			const startedAt = Date.now();
-			log.info({ event: 'dispatcher.stopping' }, 'stopping: finishing in-flight deliveries');
+			logger.info({ event: 'dispatcher.stopping' }, 'stopping: finishing in-flight deliveries');
 			clearInterval(pruneTimer);
+			stopWatchingKey();
 			await closeServer(server);
 			await worker.stop();
 			await jsonata.close();
 			await client.close();
-			await store.close();
-			log.info({ event: 'dispatcher.stopped', durationMs: Date.now() - startedAt }, 'stopped');
+			await backend.close();
+			logger.info({ event: 'dispatcher.stopped', durationMs: Date.now() - startedAt }, 'stopped');
 		},
 	};
 }

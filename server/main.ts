@@ -9,12 +9,12 @@ import { startDispatcher } from './index';
 async function main(): Promise<void> {
 	const settings = settingsFromEnv();
 	const dispatcher = await startDispatcher(settings);
-	const log = dispatcher.context.log;
+	const log = dispatcher.context.logger;
 	// Start itself is logged by startDispatcher (url, version, data file); here, where the key came from.
 	const keySource = dispatcher.generatedApiKey
-		? 'generated now, printed below once; only its hash is stored in the data file'
+		? 'generated now, printed below once; only its hash is stored'
 		: settings.apiKey
-			? 'from DISPATCHER_API_KEY (its hash is stored in the data file)'
+			? 'from DISPATCHER_API_KEY (its hash is stored)'
 			: 'the one printed on the first start with this data file (only its hash is stored); set DISPATCHER_API_KEY to replace it';
 	log.info({ event: 'dispatcher.api_key', source: dispatcher.generatedApiKey ? 'generated' : settings.apiKey ? 'env' : 'stored' }, `API key: ${keySource}`);
 	if (dispatcher.generatedApiKey) {
@@ -31,6 +31,9 @@ async function main(): Promise<void> {
 		log.info({ event: 'dispatcher.signal', signal }, `${signal}: finishing in-flight deliveries and compacting the store`);
 		// Everything accepted is already durable; a shutdown that hangs may be cut short safely.
 		setTimeout(() => process.exit(1), 15_000).unref();
+		// Held until close() is done: the last writes wait on unref'ed timers (the journal's group
+		// commit), which alone would let the process end before the final compaction.
+		setInterval(() => undefined, 1000);
 		dispatcher.close().then(
 			() => process.exit(0),
 			(error: unknown) => {

@@ -252,7 +252,7 @@ const OPERATIONS: OperationSpec[] = [
 			'202': { description: 'Accepted and stored; `deliveries` lists what will be sent', schema: 'EventAccepted' },
 			'200': { description: 'A repeated `id`: the first answer, nothing sent again', schema: 'EventAccepted' },
 			...standardErrors('400', '413', '422'),
-			'503': error('Nothing was stored (the store could not write); retry after `Retry-After`'),
+			'503': error('Nothing was stored: the store could not write, or cannot be reached (PostgreSQL down, `code: store_unavailable`); retry after `Retry-After`'),
 			'507': error('The disk is full: nothing was stored'),
 		},
 	},

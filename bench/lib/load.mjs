@@ -7,10 +7,21 @@ import { Pool } from 'undici';
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
- * @param {{origin: string, path: string, headers: Record<string,string>, clients: number}} target
+ * A keep-alive pool to the target; with `origins` (several dispatchers), requests go round-robin
+ * to one pool per origin, the clients split between them.
+ * @param {{origin: string, origins?: string[], path: string, headers: Record<string,string>, clients: number}} target
  */
 export function makePool(target) {
-  return new Pool(target.origin, { connections: target.clients, pipelining: 1, keepAliveTimeout: 60_000 });
+  const origins = target.origins ?? [target.origin];
+  const pools = origins.map(
+    (origin) => new Pool(origin, { connections: Math.max(1, Math.ceil(target.clients / origins.length)), pipelining: 1, keepAliveTimeout: 60_000 }),
+  );
+  if (pools.length === 1) return pools[0];
+  let next = 0;
+  return {
+    request: (options) => pools[next++ % pools.length].request(options),
+    close: () => Promise.all(pools.map((pool) => pool.close())),
+  };
 }
 
 async function post(pool, target, body, result) {

@@ -107,7 +107,7 @@ export async function runMicro(ms, progress) {
   );
   rows.push({ group: 'core', name: 'JSONata condition (cached compile)', unit: 'µs/event', value: 1e6 / cond, baselineName: 'same condition in JS', baseline: 1e6 / jsCond });
   progress('micro: JSONata condition in the dispatcher\'s thread pool vs in this thread');
-  const { JsonataPool } = require('../../dist/server/mapping/jsonataPool.js');
+  const { JsonataPool } = require('../../server/dist/server/mapping/jsonataPool.js');
   const pool = new JsonataPool();
   await pool.condition(CONDITION, envelope);
   const [pooled, inThread] = await pair(() => pool.condition(CONDITION, envelope), true, () => core.evaluateCondition(CONDITION, envelope), true, ms);

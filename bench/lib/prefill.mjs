@@ -1,29 +1,28 @@
 // Writes a delivery log of `count` finished deliveries straight into the dispatcher's on-disk
-// archive format (the store's own `Archive.serialize`, one JSON line per record, in today's day
-// file), for webhooks that already exist in the store's snapshot. Events carry 3 deliveries each
+// archive (the store's own `Archive.append`: JSON lines in today's day file plus their binary
+// index and symbols), for webhooks that already exist in the store's snapshot. Events carry 3 deliveries each
 // (one per webhook), spread over the last 12 hours, each with one 200 attempt and the masked
 // request as sent, like a real log.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const core = require('../../server/dist/core/index.js');
 const { Archive } = require('../../server/dist/server/store/lowdb/archive.js');
+const { DeliveryIndex, EventIndex, SymbolTable } = require('../../server/dist/server/store/lowdb/logIndex.js');
 
 /**
  * @param {string} dataFile the dispatcher's DISPATCHER_DATA
  * @param {Array<{id: string, url: string, signing: {scheme: string}}>} webhooks
  * @param {number} count deliveries to write
- * @returns {{bytes: number, events: number, deliveries: number, ms: number}}
+ * @returns {Promise<{bytes: number, events: number, deliveries: number, ms: number}>}
  */
-export function prefillArchive(dataFile, webhooks, count) {
+export async function prefillArchive(dataFile, webhooks, count) {
   const t0 = performance.now();
   const dir = `${dataFile}.logs`;
   fs.mkdirSync(dir, { recursive: true });
   const now = Date.now();
   const day = new Date(now).toISOString().slice(0, 10);
-  const file = path.join(dir, `${day}.jsonl`);
   const dayStart = Date.parse(`${day}T00:00:00.000Z`);
   const span = Math.max(1, now - Math.max(dayStart, now - 12 * 3600_000) - 60_000);
   const from = now - 60_000 - span;
@@ -47,17 +46,20 @@ export function prefillArchive(dataFile, webhooks, count) {
       return [webhook.id, core.maskHeaders(request.headers)];
     }),
   );
-  const fd = fs.openSync(file, 'a');
+  const symbols = new SymbolTable();
+  const archive = new Archive(dir, symbols, false);
+  await archive.load(new DeliveryIndex(symbols), new EventIndex());
+  const index = new DeliveryIndex(symbols);
   let bytes = 0;
   let written = 0;
   let eventCount = 0;
   try {
     const batchEvents = [];
     const batchDeliveries = [];
-    const flush = () => {
-      const text = Archive.serialize(batchEvents, batchDeliveries);
-      bytes += Buffer.byteLength(text);
-      fs.writeSync(fd, text);
+    const flush = async () => {
+      const lines = await Archive.linesInSlices(batchEvents, batchDeliveries, undefined, 1e9);
+      const appended = await archive.append(lines, day, index);
+      for (const entry of appended) bytes += entry.length;
       batchEvents.length = 0;
       batchDeliveries.length = 0;
     };
@@ -92,11 +94,16 @@ export function prefillArchive(dataFile, webhooks, count) {
       }
       batchEvents.push({ ...envelope, receivedAt: at, deliveries: refs });
       eventCount++;
-      if (batchDeliveries.length >= 3000) flush();
+      if (batchDeliveries.length >= 3000) await flush();
     }
-    flush();
-    fs.fsyncSync(fd);
+    await flush();
   } finally {
+    await archive.close();
+  }
+  // On disk before the dispatcher starts, so that its start is not measured against the write-back.
+  for (const name of fs.readdirSync(dir)) {
+    const fd = fs.openSync(`${dir}/${name}`, 'r');
+    fs.fsyncSync(fd);
     fs.closeSync(fd);
   }
   return { bytes, events: eventCount, deliveries: written, ms: performance.now() - t0 };

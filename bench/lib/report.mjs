@@ -90,6 +90,32 @@ export function formatTable(results) {
   if (M.n8n) add('memory', 'n8n RSS after its run', `${fmt(M.n8n)} MiB`, M.dispatcher ? `dispatcher ${fmt(M.dispatcher)} MiB` : 'n/a', rx(ratio(M.n8n, M.dispatcher)));
   if (results.setup.logStartMs) add('memory', `dispatcher start with ${fmt(results.meta.config?.log)} logged deliveries`, ms(results.setup.logStartMs), 'n/a', '');
 
+  const B = results.million;
+  if (B && B.deliveries) {
+    const n = fmt(B.deliveries);
+    const startMet = B.startMs < 3000;
+    targets.push({ name: `start with ${n} logged deliveries < 3 s`, met: startMet, detail: `${ms(B.startMs)} wall, ${fmt(B.startCpuSeconds, 2)} CPU-s` });
+    add('bounded memory', `start (spawn → listening) with ${n} logged deliveries (lowdb)`, ms(B.startMs), `${fmt(B.startCpuSeconds, 2)} CPU-s of the process`, '', `< 3 s${ok(startMet)}`);
+    const rssMet = B.rssStartMiB < 300;
+    targets.push({ name: `RSS with ${n} logged deliveries < 300 MiB`, met: rssMet, detail: `${fmt(B.rssStartMiB)} MiB` });
+    add('bounded memory', `RSS after start / after the queries`, `${fmt(B.rssStartMiB)} / ${fmt(B.rssAfterMiB)} MiB`, `${fmt(B.bytes / 1048576)} MiB of log on disk`, '', `< 300 MiB${ok(rssMet)}`);
+    const worstPage = Math.max(...B.queries.map((q) => q.firstMs));
+    const pageMet = worstPage < 200;
+    targets.push({ name: 'first page of any filter < 200 ms', met: pageMet, detail: `worst ${ms(worstPage)}` });
+    for (const q of B.queries) add('bounded memory', `first page: ${q.label}`, ms(q.firstMs), `median of 5 ${ms(q.medianMs)}`, '', `< 200 ms${ok(q.firstMs < 200)}`);
+    const worstSummary = Math.max(...B.summaries.map((q) => q.firstMs));
+    targets.push({ name: 'summary < 500 ms', met: worstSummary < 500, detail: `worst ${ms(worstSummary)}` });
+    for (const q of B.summaries) add('bounded memory', q.label, ms(q.firstMs), `median of 5 ${ms(q.medianMs)}`, '', `< 500 ms${ok(q.firstMs < 500)}`);
+  }
+
+  const P = results.postgres;
+  if (P && P.x1) {
+    add('PostgreSQL', `1 dispatcher on PostgreSQL: ${fmt(P.x1.events)} events × 3`, tp(P.x1), t.dispatcher ? `lowdb ${fmt(t.dispatcher.eventsPerSec)} events/s` : 'n/a', rx(ratio(P.x1.eventsPerSec, t.dispatcher?.eventsPerSec)));
+    if (P.x2) add('PostgreSQL', `2 dispatchers on one PostgreSQL, clients split between them`, tp(P.x2), `1 dispatcher ${fmt(P.x1.eventsPerSec)} events/s`, rx(ratio(P.x2.eventsPerSec, P.x1.eventsPerSec)));
+    const per = (x) => (x.cpuSeconds / x.events) * 1e6;
+    add('PostgreSQL', 'dispatcher CPU per event (all instances), 1 / 2 instances', `${fmt(per(P.x1))} / ${P.x2 ? fmt(per(P.x2)) : 'n/a'} µs`, t.dispatcher ? `lowdb ${fmt(per(t.dispatcher))} µs` : 'n/a', '');
+  }
+
   for (const m of results.micro) {
     const perOp = m.unit === 'ops/s';
     add('core', m.name, `${perOp ? fmt(m.value) : fmt(m.value, 2)} ${m.unit}`, `${m.baselineName} ${perOp ? fmt(m.baseline) : fmt(m.baseline, 2)} ${m.unit}`, rx(m.value / m.baseline));
@@ -272,8 +298,16 @@ ${targets.map((x) => `- ${x.met === null ? '–' : x.met ? '✅' : '❌'} ${x.na
   the machine's monotonic clock shared by all processes.
 - **Write cost as the log grows**: a fresh store whose webhooks were created through the API is stopped, its
   archive is filled with ${fmt(c.log)} finished deliveries written in the store's own on-disk format
-  (\`bench/lib/prefill.mjs\`, using \`Archive.serialize\`), and the dispatcher is started on it and run like the
+  (\`bench/lib/prefill.mjs\`, using \`Archive.append\`), and the dispatcher is started on it and run like the
   empty one.
+- **Bounded memory** (\`BENCH_MILLION\`, default 1,000,000): a lowdb store whose archive is filled with that many
+  finished deliveries (the store's own \`Archive.append\`: JSON lines plus the binary index, then fsync'ed);
+  the time from spawning \`node server/dist/server/main.js\` to its "listening" line, its RSS, and each query's first
+  answer (and the median of five) through the HTTP API.
+- **PostgreSQL** (\`BENCH_PG_EVENTS\`): an embedded PostgreSQL 18 (fsync on) on the same machine; the throughput
+  run with one dispatcher, then with two on one database, the clients split between them. On 2 cores the
+  database, the dispatchers, the clients and the receivers share the same CPUs, so a second instance adds
+  no CPU: what it shows is that two instances share the work without losing throughput to contention.
 - **Memory**: resident set size (\`VmRSS\`) of the process under test.
 - **CPU time**: user + system time of the process under test (\`/proc/<pid>/stat\`, all its threads) during the
   run, per event: less sensitive than events/s to what else the machine is doing.

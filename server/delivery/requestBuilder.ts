@@ -6,7 +6,7 @@
 import { buildOutboundRequest, renderTemplate } from '../../core';
 import type { EventEnvelope, OutboundRequest } from '../../core/types';
 import type { JsonataPool } from '../mapping/jsonataPool';
-import type { SigningConfig, WebhookRecord } from '../store/types';
+import type { SigningConfig, WebhookRecord } from '../domain/records';
 
 /** The webhook fields that shape a request (a saved webhook or an unsaved test config). */
 export type WebhookShape = Pick<

@@ -1,189 +1,227 @@
 /**
- * The delivery worker: takes pending deliveries from the store's queue, sends each attempt,
- * records it, and schedules retries. One lane per webhook keeps order and throttling per
- * destination; lanes are served round-robin so one slow receiver cannot starve the others.
- * A disabled webhook's lane is parked (nothing lost) until the webhook is enabled again.
+ * The delivery worker: claims due deliveries from the queue port, sends each attempt, records it
+ * (done, or retry at a time) and keeps the webhook's health (410 and five-day disables). It owns
+ * no pending set: the queue does, so several workers (processes) can share one queue. It wakes
+ * when the queue signals new work, when an attempt finishes, and when the next retry is due.
+ * A throttled delivery goes back to the queue for the time its webhook's bucket asks.
+ * Everything it does is reported to its observer (logs, metrics, operational events).
  */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { InvalidSecretError } from '../../core';
 import type { EventEnvelope } from '../../core/types';
+import type { DeliveryRecord, EventRecord, WebhookRecord } from '../domain/records';
+import type { ConfigStore } from '../store/ports/configStore';
+import type { ClaimedDelivery, DeliveryQueue } from '../store/ports/deliveryQueue';
+import type { RateLimiter } from '../store/ports/rateLimiter';
+import { StoreUnavailableError } from '../domain/errors';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import { StorageError } from '../store/errors';
-import type { DeliveryRecord, Store, WebhookRecord } from '../store/types';
-import { type AttemptReport, type DeliveryObserver, SILENT_OBSERVER } from './deliveryObserver';
 import { failureClass } from '../domain/failureClass';
+import { type AttemptReport, type DeliveryObserver, SILENT_OBSERVER } from './deliveryObserver';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
 import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
 import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
-import { WebhookThrottle } from './throttle';
-import { TimerQueue } from './timerQueue';
+
+/**
+ * A throttled delivery whose token comes within this long waits for it holding its claim; later
+ * ones go back to the queue. Bounds the claims one throttled webhook holds to ~2 s of its rate.
+ */
+const THROTTLE_HORIZON_MS = 2000;
+
+/** Shortest time between two claims (bounds claim round trips; adds at most this to latency). */
+const CLAIM_SPACING_MS = 2;
 
 /** A webhook whose attempts have all failed for this long is disabled. */
 export const FAILING_DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
 
-/** An attempt whose result could not be stored (a full disk) is sent again after this long. */
-const UNSTORED_ATTEMPT_RETRY_MS = 5000;
-
 export interface DeliveryWorkerOptions {
-	store: Store;
+	config: ConfigStore;
+	queue: DeliveryQueue;
+	rateLimiter: RateLimiter;
 	client: DeliveryHttpClient;
 	/** Evaluates profiles' JSONata payloads. */
 	jsonata: JsonataPool;
 	retryScheduleSeconds: readonly number[];
 	/** Attempts in flight at once, over all webhooks. */
 	maxInFlight?: number;
+	/** How long a claim lasts before another worker may take the delivery over. */
+	leaseMs?: number;
+	/** Longest sleep without a wake-up (a shared queue is also polled this often). */
+	pollMs?: number;
 	/** Told of every attempt, finished delivery and health change (logs, metrics, operational events). */
 	observer?: DeliveryObserver;
 }
 
-interface Lane {
-	queue: string[];
-	/** In `readyLanes`, waiting on the throttle, or parked while the webhook is disabled. */
-	state: 'idle' | 'ready' | 'throttled' | 'parked';
-}
-
-type Due = { kind: 'delivery'; id: string; webhookId: string } | { kind: 'lane'; webhookId: string };
-
 export class DeliveryWorker {
-	private readonly store: Store;
+	/** This worker's name on its leases: host, pid and a random part. */
+	readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+	private readonly config: ConfigStore;
+	private readonly queue: DeliveryQueue;
+	private readonly rateLimiter: RateLimiter;
 	private readonly client: DeliveryHttpClient;
 	private readonly jsonata: JsonataPool;
 	private readonly schedule: readonly number[];
 	private readonly maxInFlight: number;
-	private readonly observer: DeliveryObserver;
-	private readonly throttle = new WebhookThrottle();
-	private readonly lanes = new Map<string, Lane>();
-	private readonly readyLanes: string[] = [];
-	private readonly timers = new TimerQueue<Due>((due) => this.onDue(due));
-	private readonly inFlightAttempts = new Set<Promise<void>>();
+	private readonly leaseMs: number;
+	private readonly pollMs: number;
+	/** Deliveries claimed and not yet recorded, deferred or released. */
+	private readonly inFlight = new Map<string, Promise<void>>();
 	private running = false;
+	private loop: Promise<void> | null = null;
+	private wakeUp: (() => void) | null = null;
+	private woken = false;
+	private renewTimer: NodeJS.Timeout | null = null;
+	private readonly unsubscribe: (() => void)[] = [];
+	private outage = false;
+	private readonly observer: DeliveryObserver;
+	/** Health updates run one at a time per webhook, so a change is seen (and reported) once here. */
+	private readonly health = new Map<string, Promise<void>>();
 
 	constructor(options: DeliveryWorkerOptions) {
-		this.store = options.store;
+		this.config = options.config;
+		this.queue = options.queue;
+		this.rateLimiter = options.rateLimiter;
 		this.client = options.client;
 		this.jsonata = options.jsonata;
 		this.schedule = options.retryScheduleSeconds;
-		this.observer = options.observer ?? SILENT_OBSERVER;
 		this.maxInFlight = options.maxInFlight ?? 256;
+		this.leaseMs = options.leaseMs ?? 60_000;
+		this.pollMs = options.pollMs ?? 1000;
+		this.observer = options.observer ?? SILENT_OBSERVER;
 	}
 
-	/** Resumes every pending delivery in the store (after a restart or a crash). */
 	start(): void {
+		if (this.running) return;
 		this.running = true;
-		this.enqueue(this.store.listPendingDeliveries());
+		this.unsubscribe.push(this.queue.onWork(() => this.wake()));
+		this.unsubscribe.push(this.config.onChange((change) => change.kind === 'webhook' && this.wake()));
+		this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(100, this.leaseMs / 3));
+		this.renewTimer.unref();
+		this.loop = this.run();
 	}
 
+	/** Lets attempts in flight finish and gives back every other claim. */
 	async stop(): Promise<void> {
+		if (!this.running) return;
 		this.running = false;
-		this.timers.stop();
-		await Promise.allSettled([...this.inFlightAttempts]);
-	}
-
-	/** New or re-queued pending deliveries. */
-	enqueue(deliveries: readonly DeliveryRecord[]): void {
-		const now = Date.now();
-		for (const delivery of deliveries) {
-			const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : now;
-			if (due > now) this.timers.push({ kind: 'delivery', id: delivery.id, webhookId: delivery.webhookId }, due);
-			else this.addToLane(delivery.webhookId, delivery.id);
-		}
-		this.pump();
-	}
-
-	/** A webhook was enabled, disabled, changed or deleted. */
-	webhookChanged(webhookId: string): void {
-		const lane = this.lanes.get(webhookId);
-		if (lane && lane.state === 'parked') {
-			lane.state = 'idle';
-			this.markReady(webhookId, lane);
-		}
-		this.pump();
+		for (const off of this.unsubscribe.splice(0)) off();
+		this.wake();
+		await this.loop;
+		await Promise.allSettled([...this.inFlight.values()]);
+		if (this.renewTimer) clearInterval(this.renewTimer);
+		await this.queue.release(this.owner).catch(() => undefined);
 	}
 
 	get idle(): boolean {
-		return this.inFlightAttempts.size === 0 && this.readyLanes.length === 0 && this.timers.size === 0;
+		return this.inFlight.size === 0;
 	}
 
-	private onDue(due: Due[]): void {
-		for (const item of due) {
-			if (item.kind === 'delivery') this.addToLane(item.webhookId, item.id);
-			else {
-				const lane = this.lanes.get(item.webhookId);
-				if (lane && lane.state === 'throttled') {
-					lane.state = 'idle';
-					this.markReady(item.webhookId, lane);
+	private wake(): void {
+		this.woken = true;
+		this.wakeUp?.();
+	}
+
+	private async run(): Promise<void> {
+		let backoffMs = 0;
+		let lastClaimMs = 0;
+		while (this.running) {
+			// Claims at most every CLAIM_SPACING_MS while work trickles in: one claim for many
+			// finished attempts instead of one each (a round trip on a shared queue).
+			const since = Date.now() - lastClaimMs;
+			if (since < CLAIM_SPACING_MS) await new Promise((resolve) => setTimeout(resolve, CLAIM_SPACING_MS - since));
+			this.woken = false;
+			const free = this.maxInFlight - this.inFlight.size;
+			let idleClaim = false;
+			if (free > 0) {
+				let claimed: ClaimedDelivery[];
+				try {
+					lastClaimMs = Date.now();
+					claimed = await this.queue.claim(this.owner, Math.min(free, 128), this.leaseMs);
+					if (this.outage) console.error('delivery worker: store reachable again, resuming');
+					this.outage = false;
+					backoffMs = 0;
+				} catch (error) {
+					if (!this.outage) console.error(`delivery worker: cannot claim (${(error as Error).message}); backing off`);
+					this.outage = true;
+					backoffMs = Math.min(Math.max(100, backoffMs * 2), 5000);
+					await this.sleep(backoffMs);
+					continue;
 				}
+				for (const item of claimed) this.track(item);
+				if (claimed.length > 0 && claimed.length === Math.min(free, 128)) continue;
+				idleClaim = claimed.length === 0;
 			}
-		}
-		this.pump();
-	}
-
-	private addToLane(webhookId: string, deliveryId: string): void {
-		let lane = this.lanes.get(webhookId);
-		if (!lane) {
-			lane = { queue: [], state: 'idle' };
-			this.lanes.set(webhookId, lane);
-		}
-		lane.queue.push(deliveryId);
-		this.markReady(webhookId, lane);
-	}
-
-	private markReady(webhookId: string, lane: Lane): void {
-		if (lane.state !== 'idle' || lane.queue.length === 0) return;
-		lane.state = 'ready';
-		this.readyLanes.push(webhookId);
-	}
-
-	private pump(): void {
-		while (this.running && this.inFlightAttempts.size < this.maxInFlight && this.readyLanes.length > 0) {
-			const webhookId = this.readyLanes.shift() as string;
-			const lane = this.lanes.get(webhookId);
-			if (!lane) continue;
-			lane.state = 'idle';
-			if (lane.queue.length === 0) {
-				this.lanes.delete(webhookId);
-				continue;
+			if (this.woken) continue;
+			let next: number | null = null;
+			try {
+				next = await this.queue.nextDueAt();
+			} catch {
+				next = null;
 			}
-			const webhook = this.store.getWebhook(webhookId);
-			if (!webhook) {
-				this.failOrphans(lane.queue.splice(0));
-				continue;
-			}
-			if (!webhook.enabled) {
-				lane.state = 'parked';
-				continue;
-			}
-			const now = Date.now();
-			const wait = this.throttle.reserve(webhookId, webhook.rateLimitPerSecond, now);
-			if (wait > 0) {
-				lane.state = 'throttled';
-				this.timers.push({ kind: 'lane', webhookId }, now + wait);
-				continue;
-			}
-			const deliveryId = lane.queue.shift() as string;
-			this.markReady(webhookId, lane);
-			this.track(this.attempt(deliveryId, webhook));
+			if (this.woken) continue;
+			let wait = next === null ? this.pollMs : Math.min(this.pollMs, Math.max(0, next - Date.now()));
+			// Due but not claimable this instant (locked by another instance's claim): do not spin.
+			if (wait === 0 && idleClaim) wait = 20;
+			if (this.inFlight.size >= this.maxInFlight) wait = this.pollMs;
+			if (wait > 0) await this.sleep(wait);
 		}
 	}
 
-	private track(attempt: Promise<void>): void {
-		this.inFlightAttempts.add(attempt);
-		void attempt
-			.catch((error: unknown) => console.error(`delivery attempt crashed: ${(error as Error).stack ?? error}`))
+	private sleep(ms: number): Promise<void> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(done, ms);
+			timer.unref();
+			const self = this;
+			function done() {
+				clearTimeout(timer);
+				if (self.wakeUp === done) self.wakeUp = null;
+				resolve();
+			}
+			this.wakeUp = done;
+			if (this.woken || !this.running) done();
+		});
+	}
+
+	private track(item: ClaimedDelivery): void {
+		const id = item.delivery.id;
+		const work = this.process(item)
+			.catch((error: unknown) => {
+				console.error(`delivery attempt crashed: ${(error as Error).stack ?? error}`);
+			})
 			.finally(() => {
-				this.inFlightAttempts.delete(attempt);
-				this.pump();
+				this.inFlight.delete(id);
+				this.wake();
 			});
+		this.inFlight.set(id, work);
 	}
 
-	private async attempt(deliveryId: string, webhook: WebhookRecord): Promise<void> {
-		const delivery = this.store.getDelivery(deliveryId);
-		if (!delivery || delivery.status !== 'pending') return;
-		const event = this.store.getEvent(delivery.eventId);
-		if (!event) return this.finishWithoutSending(delivery, 'event no longer stored');
-		const profile = delivery.profileId ? this.store.getProfile(delivery.profileId) : undefined;
-		const envelope: EventEnvelope = { id: event.id, type: event.type, timestamp: event.timestamp, data: event.data };
+	private async renewLeases(): Promise<void> {
+		if (this.inFlight.size === 0) return;
+		await this.queue.renew(this.owner, [...this.inFlight.keys()], this.leaseMs).catch(() => undefined);
+	}
 
+	private async process({ delivery, event }: ClaimedDelivery): Promise<void> {
+		const webhook = await this.config.getWebhook(delivery.webhookId);
+		if (!webhook) return this.finishWithoutSending(delivery, 'webhook deleted', undefined);
+		if (!webhook.enabled || !this.running) {
+			// Disabled since the claim (or stopping): back to the queue, no attempt counted.
+			return this.queue.defer(delivery.id, new Date().toISOString());
+		}
+		const rate = webhook.rateLimitPerSecond;
+		if (rate !== null && rate > 0) {
+			const booking = await this.rateLimiter.book(webhook.id, rate, THROTTLE_HORIZON_MS);
+			if (!booking.reserved) return this.queue.defer(delivery.id, new Date(Date.now() + booking.waitMs).toISOString());
+			// A token booked within the horizon: hold the claim until it is valid.
+			if (booking.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, booking.waitMs));
+		}
+		await this.attempt(delivery, event, webhook);
+	}
+
+	private async attempt(delivery: DeliveryRecord, event: EventRecord, webhook: WebhookRecord): Promise<void> {
+		const profile = delivery.profileId ? await this.config.getProfile(delivery.profileId) : undefined;
+		const envelope: EventEnvelope = { id: event.id, type: event.type, timestamp: event.timestamp, data: event.data };
 		const startedAt = new Date();
 		let request;
 		try {
@@ -212,23 +250,6 @@ export class DeliveryWorker {
 		const nextAttemptAt = delay !== null ? new Date(Date.now() + delay).toISOString() : null;
 
 		const attempt = attemptRecord(startedAt, result, webhook);
-		try {
-			await this.store.recordAttempt({
-				deliveryId,
-				attempt,
-				status,
-				nextAttemptAt,
-				request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
-			});
-		} catch (error) {
-			if (!(error instanceof StorageError)) throw error;
-			// Not stored, so the delivery is still pending as it was: send it again (at-least-once).
-			if (this.running) this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + UNSTORED_ATTEMPT_RETRY_MS);
-			return;
-		}
-		if (delay !== null && this.running) {
-			this.timers.push({ kind: 'delivery', id: deliveryId, webhookId: webhook.id }, Date.now() + delay);
-		}
 		const report: AttemptReport = {
 			webhook,
 			delivery,
@@ -243,64 +264,82 @@ export class DeliveryWorker {
 			status,
 			nextAttemptAt,
 		};
-		this.observer.attempted(report);
+		// Health first: once the log shows the attempt, the webhook shows what it did to it.
 		await this.updateWebhookHealth(webhook.id, report, startedAt);
+		try {
+			await this.queue.record({
+				deliveryId: delivery.id,
+				attempt,
+				status,
+				nextAttemptAt,
+				request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
+			});
+		} catch (error) {
+			// Not stored: the delivery is still pending as it was, and the queue offers it again
+			// (lowdb after a few seconds; a shared queue once the claim expires). At-least-once.
+			if (error instanceof StorageError || error instanceof StoreUnavailableError) return;
+			throw error;
+		}
+		this.observer.attempted(report);
 	}
 
-	/** 410 disables at once; five days of nothing but failures disables too; a success resets. */
-	private async updateWebhookHealth(webhookId: string, report: AttemptReport, at: Date): Promise<void> {
-		const webhook = this.store.getWebhook(webhookId);
+	/**
+	 * 410 disables at once; five days of nothing but failures disables too; a success resets.
+	 * Runs after the webhook's previous update and reads it afresh, so that attempts in flight
+	 * together (several 410s, several first failures) change it, and report the change, once.
+	 */
+	private updateWebhookHealth(webhookId: string, report: AttemptReport, at: Date): Promise<void> {
+		const previous = this.health.get(webhookId) ?? Promise.resolve();
+		const next = previous.then(() => this.changeHealth(webhookId, report, at));
+		const settled = next.catch(() => undefined);
+		this.health.set(webhookId, settled);
+		void settled.then(() => {
+			if (this.health.get(webhookId) === settled) this.health.delete(webhookId);
+		});
+		return next;
+	}
+
+	private async changeHealth(webhookId: string, report: AttemptReport, at: Date): Promise<void> {
+		const webhook = await this.config.getWebhook(webhookId);
 		if (!webhook) return;
 		const now = at.toISOString();
 		const { outcome } = report;
 		if (outcome === 'succeeded') {
 			if (webhook.failingSince !== null) {
-				await this.store.putWebhook({ ...webhook, failingSince: null });
+				await this.config.clearFailing(webhook.id);
 				this.observer.webhookRecovered(webhook, webhook.failingSince, report);
 			}
 			return;
 		}
 		if (outcome === 'gone') {
 			if (!webhook.enabled && webhook.disabledReason === 'gone') return;
-			const disabled: WebhookRecord = { ...webhook, enabled: false, disabledReason: 'gone', updatedAt: now };
-			await this.store.putWebhook(disabled);
-			this.observer.webhookDisabled(disabled, 'gone', report);
+			await this.config.disableWebhook(webhook.id, 'gone', now);
+			this.observer.webhookDisabled({ ...webhook, enabled: false, disabledReason: 'gone' }, 'gone', report);
 			return;
 		}
-		if (webhook.failingSince === null) {
-			const failing: WebhookRecord = { ...webhook, failingSince: now };
-			await this.store.putWebhook(failing);
-			this.observer.webhookFailing(failing, report);
-		} else if (webhook.enabled && at.getTime() - Date.parse(webhook.failingSince) >= FAILING_DISABLE_AFTER_MS) {
-			const disabled: WebhookRecord = { ...webhook, enabled: false, disabledReason: 'failing', updatedAt: now };
-			await this.store.putWebhook(disabled);
-			this.observer.webhookDisabled(disabled, 'failing', report);
+		const since = webhook.failingSince ?? (await this.config.markFailing(webhook.id, now));
+		// This attempt started the run (another instance may have started it already).
+		if (webhook.failingSince === null && since === now) this.observer.webhookFailing({ ...webhook, failingSince: since }, report);
+		if (since !== null && webhook.enabled && at.getTime() - Date.parse(since) >= FAILING_DISABLE_AFTER_MS) {
+			await this.config.disableWebhook(webhook.id, 'failing', now);
+			this.observer.webhookDisabled({ ...webhook, enabled: false, disabledReason: 'failing', failingSince: since }, 'failing', report);
 		}
 	}
 
 	/**
-	 * A delivery that cannot be sent at all (mapping error, webhook or event gone) fails at once.
-	 * With `webhook` (its payload or signing failed) that is reported as a failed delivery; a
-	 * webhook or event that is gone has nobody left to tell.
+	 * A delivery that cannot be sent at all (mapping error, webhook gone) fails at once. With
+	 * `webhook` (its payload or signing failed) that is reported as a failed delivery; a webhook
+	 * that is gone has nobody left to tell.
 	 */
-	private async finishWithoutSending(delivery: DeliveryRecord, error: string, webhook?: WebhookRecord): Promise<void> {
-		await this.store.recordAttempt({
+	private async finishWithoutSending(delivery: DeliveryRecord, error: string, webhook: WebhookRecord | undefined): Promise<void> {
+		await this.queue.record({
 			deliveryId: delivery.id,
 			attempt: { at: new Date().toISOString(), statusCode: null, durationMs: 0, error, response: null },
 			status: 'failed',
 			nextAttemptAt: null,
 			request: delivery.request ?? { method: '', url: '', headers: {}, body: '' },
 		});
-		if (webhook) this.observer.failedWithoutSending(delivery, webhook, error);
-	}
-
-	private failOrphans(deliveryIds: string[]): void {
-		for (const id of deliveryIds) {
-			const delivery = this.store.getDelivery(id);
-			if (delivery && delivery.status === 'pending') {
-				this.track(this.finishWithoutSending(delivery, 'webhook deleted'));
-			}
-		}
+		this.observer.failedWithoutSending(delivery, webhook, error);
 	}
 }
 

@@ -4,6 +4,14 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import type { FieldError } from '../../core/types';
+import {
+	AlreadyPendingError,
+	InUseError,
+	InvalidError,
+	NotFoundError,
+	StoreUnavailableError,
+	TestSendFailedError,
+} from '../domain/errors';
 import { StorageError, UnstorableRecordError } from '../store/errors';
 
 export class ApiError extends Error {
@@ -26,8 +34,15 @@ export function validationFailed(details: FieldError[], status = 422): ApiError 
 	return new ApiError(status, 'validation_failed', `${summary}${more}`, details);
 }
 
-export function notFound(kind: string, id: string): ApiError {
-	return new ApiError(404, 'not_found', `${kind} ${JSON.stringify(id)} does not exist`);
+/** The API's answer to a domain error (services know nothing of HTTP). */
+function fromDomain(error: unknown): ApiError | null {
+	if (error instanceof NotFoundError) return new ApiError(404, 'not_found', error.message);
+	if (error instanceof InvalidError) return validationFailed(error.details, error.inQuery ? 400 : 422);
+	if (error instanceof InUseError) return new ApiError(409, 'webhook_in_use', error.message, [], { profiles: error.profiles });
+	if (error instanceof AlreadyPendingError) return new ApiError(409, 'already_pending', error.message);
+	if (error instanceof TestSendFailedError) return new ApiError(422, 'webhook_test_failed', error.message, [], { test: error.test });
+	if (error instanceof StoreUnavailableError) return new ApiError(503, 'store_unavailable', error.message);
+	return null;
 }
 
 interface BodyParserError extends Error {
@@ -41,8 +56,10 @@ function isDecompressionError(error: BodyParserError): boolean {
 	return typeof error.code === 'string' && (/^Z_/.test(error.code) || /^ERR_(_|BROTLI|ZSTD)/.test(error.code));
 }
 
-export const errorHandler: ErrorRequestHandler = (error: unknown, _request, response, _next) => {
+export const errorHandler: ErrorRequestHandler = (raw: unknown, _request, response, _next) => {
+	const error = fromDomain(raw) ?? raw;
 	if (error instanceof ApiError) {
+		if (error.status === 503) response.setHeader('retry-after', '1');
 		response.status(error.status).json({
 			error: {
 				code: error.code,

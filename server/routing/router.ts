@@ -15,7 +15,7 @@
 import { isOperationalEventType, matchesAnyEventPattern } from '../../core';
 import type { EventEnvelope } from '../../core/types';
 import type { JsonataPool } from '../mapping/jsonataPool';
-import type { ProfileRecord, WebhookRecord } from '../store/types';
+import type { ProfileRecord, WebhookRecord } from '../domain/records';
 
 export interface RouteTarget {
 	webhookId: string;

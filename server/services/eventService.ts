@@ -1,17 +1,20 @@
 /**
- * Event intake: validate, deduplicate by id, route, and answer only once the event and its
- * deliveries are durably stored; then hand the deliveries to the worker.
+ * Event intake, the one path of `POST /v1/events`: validate the data, deduplicate by id, route,
+ * and answer only once the event and its deliveries are durably queued. The queue wakes the
+ * workers itself; a repeated id gets the first answer, also when two dispatchers on one database
+ * receive it at once (the store's idempotency key decides).
  */
 import { isOperationalEventType, newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
 import type { JsonObject } from '../../core/types';
-import type { EventIngestBody } from '../api/schemas/event';
-import type { DeliveryWorker } from '../delivery/worker';
-import { validationFailed } from '../http/errors';
+import { InvalidError } from '../domain/errors';
+import type { EventInput } from '../domain/inputs';
+import type { DeliveryRecord, EventOrigin, EventRecord } from '../domain/records';
 import { assertJsonShape } from '../http/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import type { DispatcherMetrics } from '../observability/metrics';
 import { routeEvent } from '../routing/router';
-import type { DeliveryRecord, EventOrigin, EventRecord, Store } from '../store/types';
+import type { ConfigStore } from '../store/ports/configStore';
+import type { DeliveryQueue } from '../store/ports/deliveryQueue';
 
 export interface EventAnswer {
 	id: string;
@@ -30,8 +33,8 @@ export class EventService {
 	private readonly inFlight = new Map<string, Promise<IngestResult>>();
 
 	constructor(
-		private readonly store: Store,
-		private readonly worker: DeliveryWorker,
+		private readonly config: ConfigStore,
+		private readonly queue: DeliveryQueue,
 		private readonly jsonata: JsonataPool,
 		private readonly metrics?: DispatcherMetrics,
 	) {}
@@ -42,24 +45,22 @@ export class EventService {
 	 * anything is routed or stored: `data`'s nesting depth, its schema, a timestamp the dispatcher
 	 * can represent.
 	 */
-	async ingest(body: EventIngestBody, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
-		assertJsonShape(body.data, '/data', 2);
-		if (isOperationalEventType(body.type)) {
-			throw validationFailed([{ path: '/type', message: `${body.type} is an operational event: only the dispatcher emits it` }]);
+	async ingest(input: EventInput, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
+		assertJsonShape(input.data, '/data', 2);
+		if (isOperationalEventType(input.type)) {
+			throw new InvalidError([{ path: '/type', message: `${input.type} is an operational event: only the dispatcher emits it` }]);
 		}
-		const errors = validateEventData(body.type, body.data);
-		if (errors.length > 0) throw validationFailed(errors);
-		const timestamp = body.timestamp === undefined ? undefined : representableTimestamp(body.timestamp);
+		const errors = validateEventData(input.type, input.data);
+		if (errors.length > 0) throw new InvalidError(errors);
+		const timestamp = input.timestamp === undefined ? undefined : representableTimestamp(input.timestamp);
 
-		const id = body.id ?? newEventId();
-		// In-flight first: the store shows an event only once its commit is on disk, and a
-		// duplicate arriving meanwhile must wait for the original's answer, not be accepted twice.
+		const id = input.id ?? newEventId();
+		// In-flight first: a duplicate arriving meanwhile waits for the original's answer.
 		const pending = this.inFlight.get(id);
 		if (pending) return { status: 200, answer: (await pending).answer };
-		const known = this.store.getEvent(id);
-		if (known) return { status: 200, answer: answerOf(known) };
+		// A repeated id is caught by the store's accept (its idempotency key), also across instances.
 
-		const accepting = this.accept(id, body, timestamp, options.origin);
+		const accepting = this.accept(id, input, timestamp, options.origin);
 		this.inFlight.set(id, accepting);
 		try {
 			return await accepting;
@@ -82,17 +83,18 @@ export class EventService {
 
 	private async accept(
 		id: string,
-		body: EventIngestBody,
+		input: EventInput,
 		timestamp: string | undefined,
 		origin: EventOrigin | undefined,
 	): Promise<IngestResult> {
 		const receivedAt = new Date().toISOString();
-		const envelope = { id, type: body.type, timestamp: timestamp ?? receivedAt, data: body.data };
-		const targets = await routeEvent(envelope, this.store.listWebhooks(), this.store.listProfiles(), this.jsonata);
+		const envelope = { id, type: input.type, timestamp: timestamp ?? receivedAt, data: input.data };
+		const [webhooks, profiles] = await Promise.all([this.config.listWebhooks(), this.config.listProfiles()]);
+		const targets = await routeEvent(envelope, webhooks, profiles, this.jsonata);
 		const deliveries: DeliveryRecord[] = targets.map((target) => ({
 			id: newId('msg'),
 			eventId: id,
-			eventType: body.type,
+			eventType: input.type,
 			webhookId: target.webhookId,
 			profileId: target.profileId,
 			status: 'pending',
@@ -110,10 +112,9 @@ export class EventService {
 			deliveries: deliveries.map(({ id: deliveryId, webhookId, profileId }) => ({ id: deliveryId, webhookId, profileId })),
 			...(origin ? { origin } : {}),
 		};
-		await this.store.acceptEvent(event, deliveries);
-		if (!isOperationalEventType(body.type)) this.metrics?.eventIngested(origin?.vendor ?? 'api');
-		this.worker.enqueue(deliveries);
-		return { status: 202, answer: answerOf(event) };
+		const outcome = await this.queue.accept(event, deliveries);
+		if (outcome.accepted && !isOperationalEventType(input.type)) this.metrics?.eventIngested(origin?.vendor ?? 'api');
+		return { status: outcome.accepted ? 202 : 200, answer: answerOf(outcome.event) };
 	}
 }
 
@@ -125,7 +126,7 @@ function representableTimestamp(timestamp: string): string {
 	try {
 		return normalizeTimestamp(timestamp);
 	} catch {
-		throw validationFailed([
+		throw new InvalidError([
 			{ path: '/timestamp', message: 'is not a representable date-time (leap seconds such as 23:59:60 are not supported)' },
 		]);
 	}

@@ -5,7 +5,7 @@
  * sample of every event type the profile routes, finish within the JSONata pool's deadline and
  * payload-size limit (422 naming the sample): what cannot pass on a sample would
  * only be skipped or fail at run time. Errors that depend on the data (a missing field, a type
- * mismatch) are not refused: real events may well carry what the sample lacks.
+ * mismatch) are not refused: real events may well carry what the sample lacks. Names are unique by the store's rule.
  */
 import {
 	EVENT_TYPE_NAMES,
@@ -19,72 +19,70 @@ import {
 	sampleEnvelope,
 } from '../../core';
 import type { FieldError } from '../../core/types';
-import type { ProfileCreateBody, ProfileUpdateBody } from '../api/schemas/profile';
-import { notFound, validationFailed } from '../http/errors';
+import { InvalidError, NotFoundError } from '../domain/errors';
+import type { ProfileInput, ProfilePatch } from '../domain/inputs';
+import type { ProfileRecord } from '../domain/records';
+import type { ConfigStore, ProfileChanges } from '../store/ports/configStore';
 import type { JsonataPool } from '../mapping/jsonataPool';
-import type { ProfileRecord, Store } from '../store/types';
 
 /** Run-time failures a sample proves will happen on real events too. */
 const REFUSED_ON_SAMPLE = new Set(['MDM_TIMEOUT', 'MDM_TOO_LARGE']);
 
 export class ProfileService {
 	constructor(
-		private readonly store: Store,
+		private readonly config: ConfigStore,
 		private readonly jsonata: JsonataPool,
 	) {}
 
-	get(id: string): ProfileRecord {
-		const profile = this.store.getProfile(id);
-		if (!profile) throw notFound('profile', id);
+	list(): Promise<ProfileRecord[]> {
+		return this.config.listProfiles();
+	}
+
+	async get(id: string): Promise<ProfileRecord> {
+		const profile = await this.config.getProfile(id);
+		if (!profile) throw new NotFoundError('profile', id);
 		return profile;
 	}
 
-	async create(body: ProfileCreateBody): Promise<ProfileRecord> {
+	async create(input: ProfileInput): Promise<ProfileRecord> {
 		const now = new Date().toISOString();
-		const record: ProfileRecord = { id: newId('prf'), ...body, createdAt: now, updatedAt: now };
+		const record: ProfileRecord = { id: newId('prf'), ...input, createdAt: now, updatedAt: now };
 		await this.check(record);
-		await this.store.putProfile(record);
+		await this.config.createProfile(record);
 		return record;
 	}
 
-	async update(id: string, patch: ProfileUpdateBody): Promise<ProfileRecord> {
-		const current = this.get(id);
-		const next: ProfileRecord = { ...current, updatedAt: new Date().toISOString() };
+	async update(id: string, patch: ProfilePatch): Promise<ProfileRecord> {
+		const current = await this.get(id);
+		const changes: ProfileChanges = { updatedAt: new Date().toISOString() };
 		for (const [key, value] of Object.entries(patch)) {
-			if (value !== undefined) Object.assign(next, { [key]: value });
+			if (value !== undefined) Object.assign(changes, { [key]: value });
 		}
-		await this.check(next);
-		await this.store.putProfile(next);
-		return next;
+		await this.check({ ...current, ...changes });
+		return this.config.updateProfile(id, changes);
 	}
 
 	async delete(id: string): Promise<void> {
-		this.get(id);
-		await this.store.deleteProfile(id);
+		await this.config.deleteProfile(id);
 	}
 
 	private async check(record: ProfileRecord): Promise<void> {
 		const errors: FieldError[] = [];
-		const lowerName = record.name.trim().toLowerCase();
-		const clash = this.store
-			.listProfiles()
-			.find((other) => other.id !== record.id && other.name.trim().toLowerCase() === lowerName);
-		if (clash) errors.push({ path: '/name', message: `name is already used by profile ${clash.id}` });
 		record.events.forEach((pattern, index) => {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});
-		record.webhookIds.forEach((webhookId, index) => {
-			if (!this.store.getWebhook(webhookId)) {
+		for (const [index, webhookId] of record.webhookIds.entries()) {
+			if (!(await this.config.getWebhook(webhookId))) {
 				errors.push({ path: `/webhookIds/${index}`, message: `webhook "${webhookId}" does not exist` });
 			}
-		});
+		}
 		for (const field of ['condition', 'payload'] as const) {
 			const source = record[field];
 			if (source === null || source.trim() === '') continue;
 			const problem = checkStatically(source) ?? (await this.checkOnSamples(field, source, record.events));
 			if (problem) errors.push({ path: `/${field}`, ...problem });
 		}
-		if (errors.length > 0) throw validationFailed(errors);
+		if (errors.length > 0) throw new InvalidError(errors);
 	}
 
 	/** Runs the expression on the sample of each routed type; the first limit it breaks, if any. */

@@ -11,7 +11,8 @@ import type { MappedEvent } from '../../core/vendors/types';
 import { ApiError, validationFailed } from '../http/errors';
 import { assertJsonShape } from '../http/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
-import type { EventOrigin, SourceRecord, SourceStats, Store } from '../store/types';
+import type { EventOrigin, SourceCount, SourceRecord } from '../domain/records';
+import type { ConfigStore } from '../store/ports/configStore';
 import type { EventService } from './eventService';
 
 /** How much of the vendor's body is kept with each event. */
@@ -119,17 +120,14 @@ export function deviceStatusKey(vendor: string, deviceId: string): string {
 }
 
 export class SourceIngestService {
-	/** The last count of each source still being stored (see `count`). */
-	private readonly counting = new Map<string, Promise<void>>();
-
 	constructor(
-		private readonly store: Store,
+		private readonly store: ConfigStore,
 		private readonly events: EventService,
 		private readonly jsonata: JsonataPool,
 	) {}
 
 	async receive(sourceId: string, token: string, headers: Headers, raw: Buffer): Promise<IngestAnswer> {
-		const source = this.store.getSource(sourceId);
+		const source = await this.store.getSource(sourceId);
 		if (!source) throw new ApiError(404, 'not_found', 'no such ingest source');
 		const tokenOk =
 			hashMatches(token, source.tokenHash) || (live(source.previousTokenExpiresAt) && hashMatches(token, source.previousTokenHash));
@@ -140,32 +138,50 @@ export class SourceIngestService {
 			if (!source.enabled) throw new ApiError(404, 'source_disabled', 'this ingest source is disabled');
 			checkVendorAuth(source, headers, raw);
 			const body = parseBody(raw);
-			const mapped = await mapVendorBody(source.vendor, body, {
-				mapping: source.mapping,
-				// An admin's JSONata on a sender's body: in the pool's threads, under its deadline.
-				evaluate: (mapping, input) => this.jsonata.mapping(mapping, input),
-				context: { lastStatus: (deviceId) => this.store.getDeviceStatus(deviceStatusKey(source.vendor, deviceId))?.status },
-			});
+			const mapped = await this.map(source, body);
 			if (!mapped.ok) throw validationFailed(mapped.errors);
 			const answer = await this.persist(source, raw, mapped.events);
 			const fresh = answer.body.events.filter((e) => !e.duplicate).length;
-			await this.count(source.id, receivedAt, (stats) => ({
-				...stats,
-				accepted: stats.accepted + (answer.status === 202 ? 1 : 0),
-				duplicates: stats.duplicates + (answer.status === 200 ? 1 : 0),
-				events: stats.events + fresh,
-			}));
+			await this.count(source.id, {
+				at: receivedAt,
+				accepted: answer.status === 202 ? 1 : 0,
+				duplicates: answer.status === 200 ? 1 : 0,
+				events: fresh,
+			});
 			return answer;
 		} catch (error) {
 			if (error instanceof ApiError && error.status < 500) {
-				await this.count(source.id, receivedAt, (stats) => ({
-					...stats,
-					rejected: stats.rejected + 1,
-					lastError: { at: receivedAt, status: error.status, code: error.code, message: error.message },
-				}));
+				await this.count(source.id, {
+					at: receivedAt,
+					rejected: 1,
+					error: { at: receivedAt, status: error.status, code: error.code, message: error.message },
+				});
 			}
 			throw error;
 		}
+	}
+
+	/**
+	 * The core's mapping. Mender's needs each device's last status, which the store answers
+	 * asynchronously: a first pass learns which devices the body names, their statuses are read,
+	 * and the second pass maps with them (bodies that name no device map once).
+	 */
+	private async map(source: SourceRecord, body: unknown): ReturnType<typeof mapVendorBody> {
+		const asked = new Set<string>();
+		// An admin's JSONata on a sender's body: in the pool's threads, under its deadline.
+		const evaluate = (mapping: string, input: unknown) => this.jsonata.mapping(mapping, input);
+		const first = await mapVendorBody(source.vendor, body, {
+			mapping: source.mapping,
+			evaluate,
+			context: { lastStatus: (deviceId) => void asked.add(deviceId) },
+		});
+		if (asked.size === 0) return first;
+		const known = new Map<string, string>();
+		for (const deviceId of asked) {
+			const status = (await this.store.getDeviceStatus(deviceStatusKey(source.vendor, deviceId)))?.status;
+			if (status !== undefined) known.set(deviceId, status);
+		}
+		return mapVendorBody(source.vendor, body, { mapping: source.mapping, evaluate, context: { lastStatus: (deviceId) => known.get(deviceId) } });
 	}
 
 	/** Each event through the one intake; then the last device statuses (Mender's previous status). */
@@ -181,7 +197,7 @@ export class SourceIngestService {
 			const status = event.type === 'device.decommissioned' ? 'decommissioned' : event.data.status;
 			if (result.status !== 202 || typeof status !== 'string') continue;
 			if (!['device.status_changed', 'device.provisioned', 'device.decommissioned'].includes(event.type)) continue;
-			void this.store
+			await this.store
 				.putDeviceStatus(deviceStatusKey(source.vendor, event.data.device.id), { status, at: event.timestamp ?? new Date().toISOString() })
 				.catch((error: unknown) => console.error(`source ${source.id}: device status not saved: ${(error as Error).message}`));
 		}
@@ -192,23 +208,13 @@ export class SourceIngestService {
 	}
 
 	/**
-	 * Counts one request, once the previous count of the same source is stored: the store shows a
-	 * change only after its commit, so counts computed side by side would overwrite each other.
+	 * One request's outcome on the source's counters, before the answer (so that what the API
+	 * shows next includes it), as an increment the store applies (concurrent requests all count).
 	 * Never rejects (counters are not worth failing a request for).
 	 */
-	private count(sourceId: string, at: string, change: (stats: SourceStats) => SourceStats): Promise<void> {
-		const counted = (this.counting.get(sourceId) ?? Promise.resolve())
-			.then(() => {
-				const source = this.store.getSource(sourceId);
-				if (!source) return;
-				const stats = change({ ...source.stats, received: source.stats.received + 1, lastReceivedAt: at });
-				return this.store.recordSourceStats(sourceId, stats);
-			})
+	private async count(sourceId: string, count: SourceCount): Promise<void> {
+		await this.store
+			.countSourceRequest(sourceId, count)
 			.catch((error: unknown) => console.error(`source ${sourceId}: counters not saved: ${(error as Error).message}`));
-		this.counting.set(sourceId, counted);
-		void counted.then(() => {
-			if (this.counting.get(sourceId) === counted) this.counting.delete(sourceId);
-		});
-		return counted;
 	}
 }

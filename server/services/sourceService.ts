@@ -20,9 +20,10 @@ import {
 import type { DestinationAuth, FieldError } from '../../core/types';
 import type { VendorName } from '../../core/vendors/types';
 import type { SourceCreateBody, SourceUpdateBody } from '../api/schemas/source';
-import { notFound, validationFailed } from '../http/errors';
+import { InvalidError, NotFoundError } from '../domain/errors';
+import type { SourceRecord, SourceStats } from '../domain/records';
 import { hashApiKey } from '../http/auth';
-import type { SourceRecord, SourceStats, Store } from '../store/types';
+import type { ConfigStore } from '../store/ports/configStore';
 import { ROTATION_OVERLAP_MS, keepMaskedAuth } from './webhookService';
 
 /** Which credential a vendor's webhooks carry. */
@@ -84,11 +85,15 @@ export interface Revealed {
 }
 
 export class SourceService {
-	constructor(private readonly store: Store) {}
+	constructor(private readonly store: ConfigStore) {}
 
-	get(id: string): SourceRecord {
-		const source = this.store.getSource(id);
-		if (!source) throw notFound('source', id);
+	list(): Promise<SourceRecord[]> {
+		return this.store.listSources();
+	}
+
+	async get(id: string): Promise<SourceRecord> {
+		const source = await this.store.getSource(id);
+		if (!source) throw new NotFoundError('source', id);
 		return source;
 	}
 
@@ -123,7 +128,7 @@ export class SourceService {
 	}
 
 	async update(id: string, patch: SourceUpdateBody): Promise<SourceRecord> {
-		const current = this.get(id);
+		const current = await this.get(id);
 		const next: SourceRecord = { ...current, updatedAt: new Date().toISOString() };
 		if (patch.name !== undefined) next.name = patch.name;
 		if (patch.description !== undefined) next.description = patch.description;
@@ -134,22 +139,22 @@ export class SourceService {
 		if (patch.auth !== undefined) next.auth = keepMaskedAuth(patch.auth, current.auth);
 		if (next.hmac && !next.secret) {
 			// A secret generated here could not be shown (only create and rotate reveal secrets).
-			throw validationFailed([{ path: '/secret', message: 'give the HMAC secret together with hmac (or create the source with hmac to have one generated)' }]);
+			throw new InvalidError([{ path: '/secret', message: 'give the HMAC secret together with hmac (or create the source with hmac to have one generated)' }]);
 		}
 		this.check(next, patch);
 		// Counters may have moved while this request was checked: keep the latest.
-		await this.store.putSource({ ...next, stats: this.get(id).stats });
-		return this.get(id);
+		await this.store.putSource({ ...next, stats: (await this.get(id)).stats });
+		return await this.get(id);
 	}
 
 	async delete(id: string): Promise<void> {
-		this.get(id);
+		await this.get(id);
 		await this.store.deleteSource(id);
 	}
 
 	/** A new URL token and (where the vendor signs) a new secret; the old ones keep working for 24 h. */
 	async rotate(id: string, secret?: string): Promise<{ record: SourceRecord; token: string }> {
-		const current = this.get(id);
+		const current = await this.get(id);
 		const token = newToken();
 		const expires = new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString();
 		const next: SourceRecord = {
@@ -164,11 +169,11 @@ export class SourceService {
 			next.previousSecret = current.secret;
 			next.previousSecretExpiresAt = expires;
 		} else if (secret !== undefined) {
-			throw validationFailed([{ path: '/secret', message: `${vendorTitle(current.vendor)} sources have no secret to rotate` }]);
+			throw new InvalidError([{ path: '/secret', message: `${vendorTitle(current.vendor)} sources have no secret to rotate` }]);
 		}
 		this.check(next, { secret: next.secret || undefined });
-		await this.store.putSource({ ...next, stats: this.get(id).stats });
-		return { record: this.get(id), token };
+		await this.store.putSource({ ...next, stats: (await this.get(id)).stats });
+		return { record: await this.get(id), token };
 	}
 
 	/** Every answer: secrets masked unless `revealed` (create and rotate). */
@@ -199,9 +204,7 @@ export class SourceService {
 		const errors: FieldError[] = [];
 		const title = vendorTitle(record.vendor);
 		const credential = CREDENTIAL[record.vendor];
-		const lowerName = record.name.trim().toLowerCase();
-		const clash = this.store.listSources().find((other) => other.id !== record.id && other.name.trim().toLowerCase() === lowerName);
-		if (clash) errors.push({ path: '/name', message: `name is already used by source ${clash.id}` });
+		// The name's uniqueness is the store's rule (ConflictError on /name).
 
 		if (record.vendor === 'mender') {
 			const problem = menderSecretProblem(record.secret);
@@ -235,6 +238,6 @@ export class SourceService {
 			const problem = checkJsonata(record.mapping)?.message ?? findUnsafeRegex(record.mapping)?.message;
 			if (problem) errors.push({ path: '/mapping', message: problem });
 		}
-		if (errors.length > 0) throw validationFailed(errors);
+		if (errors.length > 0) throw new InvalidError(errors);
 	}
 }

@@ -1,7 +1,8 @@
 /**
- * Webhook configurations: the field rules JSON Schema cannot express (unique name, destination
- * guard, known event types, header rules, secret format), secrets generated and rotated, and the
- * masked view every answer shows.
+ * Webhook configurations: the field rules JSON Schema cannot express (destination guard, known
+ * event types, header rules, secret format; the name's uniqueness is the store's rule), secrets
+ * generated and rotated, validate & save, and the masked view every answer shows. Updates write
+ * only the fields a PATCH names, so they cannot undo what the worker recorded meanwhile.
  */
 import {
 	MASK,
@@ -13,17 +14,20 @@ import {
 	maskSecret,
 	maskUrlCredentials,
 	newId,
+	sampleEnvelope,
 	signingSecretProblem,
 	verificationKeyFor,
 } from '../../core';
 import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
-import type { WebhookCreateBody, WebhookUpdateBody } from '../api/schemas/webhook';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
 import { type DeliveryObserver, SILENT_OBSERVER } from '../delivery/deliveryObserver';
-import type { DeliveryWorker } from '../delivery/worker';
-import { ApiError, notFound, validationFailed } from '../http/errors';
-import type { Store, WebhookRecord } from '../store/types';
+import type { DeliveryHttpClient } from '../delivery/httpClient';
+import { type TestSendResult, sendOnce } from '../delivery/testSender';
+import { ConflictError, InUseError, InvalidError, NotFoundError, TestSendFailedError } from '../domain/errors';
+import type { WebhookInput, WebhookPatch } from '../domain/inputs';
+import type { WebhookRecord } from '../domain/records';
+import type { ConfigStore, WebhookChanges } from '../store/ports/configStore';
 
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -44,16 +48,20 @@ export type WebhookView = Omit<WebhookRecord, 'signing' | 'nonSecretHeaders'> & 
 
 export class WebhookService {
 	constructor(
-		private readonly store: Store,
+		private readonly config: ConfigStore,
 		private readonly guard: AddressGuard,
-		private readonly worker: DeliveryWorker,
+		private readonly client: DeliveryHttpClient,
 		/** Told when an admin pauses a webhook (`webhook.disabled`, reason manual). */
 		private readonly observer: Pick<DeliveryObserver, 'webhookDisabled'> = SILENT_OBSERVER,
 	) {}
 
-	get(id: string): WebhookRecord {
-		const webhook = this.store.getWebhook(id);
-		if (!webhook) throw notFound('webhook', id);
+	list(): Promise<WebhookRecord[]> {
+		return this.config.listWebhooks();
+	}
+
+	async get(id: string): Promise<WebhookRecord> {
+		const webhook = await this.config.getWebhook(id);
+		if (!webhook) throw new NotFoundError('webhook', id);
 		return webhook;
 	}
 
@@ -62,7 +70,7 @@ export class WebhookService {
 	 * is only tested (`POST /v1/webhooks/test`) may share its name: it is often an edit of a saved
 	 * webhook.
 	 */
-	async prepare(body: WebhookCreateBody, purpose: 'save' | 'test' = 'save'): Promise<WebhookRecord> {
+	async prepare(body: WebhookInput): Promise<WebhookRecord> {
 		const now = new Date().toISOString();
 		const scheme = body.signing.scheme;
 		const record: WebhookRecord = {
@@ -85,19 +93,36 @@ export class WebhookService {
 			createdAt: now,
 			updatedAt: now,
 		};
-		await this.check(record, undefined, purpose === 'save');
+		await this.check(record);
 		return record;
 	}
 
-	async create(record: WebhookRecord): Promise<WebhookRecord> {
-		await this.store.putWebhook(record);
+	/**
+	 * Creates a webhook. With `test`, a `webhook.test` payload must get a 2xx first, or nothing is
+	 * stored ("validate & save").
+	 */
+	async create(body: WebhookInput, options: { test?: boolean } = {}): Promise<WebhookRecord> {
+		const record = await this.prepare(body);
+		if (options.test) {
+			// The store decides uniqueness when saving; asking first spares the destination a test
+			// request for a config that would be refused anyway.
+			const taken = (await this.config.listWebhooks()).find((w) => w.name.trim().toLowerCase() === record.name.trim().toLowerCase());
+			if (taken) throw new ConflictError('/name', `name is already used by webhook ${taken.id}`);
+			const test = await this.testSend(record);
+			if (!test.ok) throw new TestSendFailedError(test);
+		}
+		await this.config.createWebhook(record);
 		return record;
 	}
 
-	async update(id: string, patch: WebhookUpdateBody): Promise<WebhookRecord> {
-		const current = this.get(id);
-		const next: WebhookRecord = {
-			...current,
+	/** One `webhook.test` (or the sample of `type`) sent to a webhook or an unsaved config; not logged. */
+	testSend(webhook: WebhookRecord, type = 'webhook.test'): Promise<TestSendResult> {
+		return sendOnce(this.client, webhook, sampleEnvelope(type));
+	}
+
+	async update(id: string, patch: WebhookPatch): Promise<WebhookRecord> {
+		const current = await this.get(id);
+		const changes: WebhookChanges = {
 			...withoutUndefined({
 				name: patch.name,
 				description: patch.description,
@@ -110,19 +135,19 @@ export class WebhookService {
 			}),
 			updatedAt: new Date().toISOString(),
 		};
-		if (patch.auth) next.auth = keepMaskedAuth(patch.auth, current.auth);
-		if (patch.headers) next.headers = keepMaskedHeaders(patch.headers, current.headers);
-		if (patch.nonSecretHeaders) next.nonSecretHeaders = patch.nonSecretHeaders;
+		if (patch.auth) changes.auth = keepMaskedAuth(patch.auth, current.auth);
+		if (patch.headers) changes.headers = keepMaskedHeaders(patch.headers, current.headers);
+		if (patch.nonSecretHeaders) changes.nonSecretHeaders = patch.nonSecretHeaders;
 		else if (patch.headers) {
 			// Headers removed by this change leave the list with them.
-			const names = new Set(Object.keys(next.headers).map((name) => name.toLowerCase()));
-			next.nonSecretHeaders = (current.nonSecretHeaders ?? []).filter((name) => names.has(name.toLowerCase()));
+			const names = new Set(Object.keys(changes.headers ?? current.headers).map((name) => name.toLowerCase()));
+			changes.nonSecretHeaders = (current.nonSecretHeaders ?? []).filter((name) => names.has(name.toLowerCase()));
 		}
 		if (patch.signing) {
 			const scheme = patch.signing.scheme;
 			const secret = patch.signing.secret;
 			const given = secret && !secret.includes(MASK) ? secret : undefined;
-			next.signing =
+			changes.signing =
 				scheme === 'none'
 					? { scheme, secret: '' }
 					: scheme !== current.signing.scheme
@@ -140,36 +165,31 @@ export class WebhookService {
 						: { ...current.signing, scheme, secret: given ?? (current.signing.secret || generateSecretFor(scheme)) };
 		}
 		if (patch.enabled !== undefined) {
-			next.enabled = patch.enabled;
-			next.disabledReason = patch.enabled ? null : 'manual';
-			if (patch.enabled) next.failingSince = null;
+			changes.enabled = patch.enabled;
+			changes.disabledReason = patch.enabled ? null : 'manual';
+			if (patch.enabled) changes.failingSince = null;
 		}
-		await this.check(next, current, true, patch.nonSecretHeaders !== undefined);
-		await this.store.putWebhook(next);
-		this.worker.webhookChanged(id);
-		if (current.enabled && !next.enabled) this.observer.webhookDisabled(next, 'manual');
-		return next;
+		// Checked as it would be stored; only `changes` are written (the store merges them into
+		// the record as it is then, which may have been disabled meanwhile).
+		await this.check({ ...current, ...changes }, current, patch.nonSecretHeaders !== undefined);
+		const updated = await this.config.updateWebhook(id, changes);
+		if (current.enabled && !updated.enabled) this.observer.webhookDisabled(updated, 'manual');
+		return updated;
 	}
 
 	async delete(id: string): Promise<void> {
-		this.get(id);
-		const linking = this.store.listProfiles().filter((profile) => profile.webhookIds.includes(id));
-		if (linking.length > 0) {
-			throw new ApiError(409, 'webhook_in_use', 'alert profiles link this webhook; unlink them first', [], {
-				profiles: linking.map((profile) => ({ id: profile.id, name: profile.name })),
-			});
-		}
-		await this.store.deleteWebhook(id);
-		this.worker.webhookChanged(id);
+		await this.get(id);
+		const linking = (await this.config.listProfiles()).filter((profile) => profile.webhookIds.includes(id));
+		if (linking.length > 0) throw new InUseError(linking.map((profile) => ({ id: profile.id, name: profile.name })));
+		await this.config.deleteWebhook(id);
 	}
 
 	async rotateSecret(id: string, secret?: string): Promise<WebhookRecord> {
-		const current = this.get(id);
+		const current = await this.get(id);
 		if (current.signing.scheme === 'none') {
-			throw validationFailed([{ path: '/signing/scheme', message: 'webhook has no signing scheme to rotate' }]);
+			throw new InvalidError([{ path: '/signing/scheme', message: 'webhook has no signing scheme to rotate' }]);
 		}
-		const next: WebhookRecord = {
-			...current,
+		const changes: WebhookChanges = {
 			signing: {
 				scheme: current.signing.scheme,
 				secret: secret ?? generateSecretFor(current.signing.scheme),
@@ -178,9 +198,8 @@ export class WebhookService {
 			},
 			updatedAt: new Date().toISOString(),
 		};
-		await this.check(next, current);
-		await this.store.putWebhook(next);
-		return next;
+		await this.check({ ...current, ...changes }, current);
+		return this.config.updateWebhook(id, changes);
 	}
 
 	/**
@@ -209,18 +228,8 @@ export class WebhookService {
 		};
 	}
 
-	private async check(
-		record: WebhookRecord,
-		current?: WebhookRecord,
-		uniqueName = true,
-		checkNonSecretNames = true,
-	): Promise<void> {
+	private async check(record: WebhookRecord, current?: WebhookRecord, checkNonSecretNames = true): Promise<void> {
 		const errors: FieldError[] = [];
-		const lowerName = record.name.trim().toLowerCase();
-		const clash = this.store
-			.listWebhooks()
-			.find((other) => other.id !== record.id && other.name.trim().toLowerCase() === lowerName);
-		if (clash && uniqueName) errors.push({ path: '/name', message: `name is already used by webhook ${clash.id}` });
 		record.events.forEach((pattern, index) => {
 			if (!isValidEventPattern(pattern)) errors.push({ path: `/events/${index}`, message: `unknown event type "${pattern}"` });
 		});
@@ -241,7 +250,7 @@ export class WebhookService {
 				errors.push({ path: '/url', message: error.message });
 			}
 		}
-		if (errors.length > 0) throw validationFailed(errors);
+		if (errors.length > 0) throw new InvalidError(errors);
 	}
 }
 

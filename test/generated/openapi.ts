@@ -2328,7 +2328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Nothing was stored (the store could not write); retry after `Retry-After` */
+            /** @description Nothing was stored: the store could not write, or cannot be reached (PostgreSQL down, `code: store_unavailable`); retry after `Retry-After` */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,12 +1,15 @@
 /**
- * A real dispatcher on a temp lowdb file, listening on an ephemeral loopback port, with http and
- * 127.0.0.0/8 allowed (tests' receivers live there) and a fast retry schedule; plus a tiny client.
+ * A real dispatcher on a temp lowdb file (or, with TEST_BACKEND=postgres as the `postgres` test
+ * project sets it, on a fresh database of the run's PostgreSQL), listening on an ephemeral
+ * loopback port, with http and 127.0.0.0/8 allowed (tests' receivers live there) and a fast
+ * retry schedule; plus a tiny client.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningDispatcher, type StartOptions, startDispatcher } from '../../server';
 import type { LogLevel } from '../../server/observability/logger';
+import { createTestDatabase } from './postgres';
 
 export const TEST_API_KEY = 'test-admin-key-0123456789';
 
@@ -20,9 +23,20 @@ export function tempDataFile(): string {
 	return path.join(dir, 'dispatcher.json');
 }
 
+/** The database of a data file: a restart on the same file finds the same data, as with lowdb. */
+const databases = new Map<string, string>();
+async function databaseFor(dataFile: string): Promise<string> {
+	let url = databases.get(dataFile);
+	if (!url) databases.set(dataFile, (url = await createTestDatabase()));
+	return url;
+}
+
 export async function startTestDispatcher(options: Partial<StartOptions> = {}): Promise<TestDispatcher> {
 	const dataFile = options.dataFile ?? tempDataFile();
+	const databaseUrl =
+		options.databaseUrl !== undefined ? options.databaseUrl : process.env.TEST_BACKEND === 'postgres' ? await databaseFor(dataFile) : null;
 	const running = await startDispatcher({
+		databaseUrl,
 		apiKey: TEST_API_KEY,
 		host: '127.0.0.1',
 		port: 0,

@@ -100,8 +100,11 @@ export async function spawnDispatcher(
 }
 
 /** Starts a dispatcher that should refuse to start; resolves with its exit code and output. */
-export async function spawnRefused(dataFile: string): Promise<{ code: number | null; output: string; listened: boolean }> {
-	const running = launch(dataFile, await freePort(), {});
+export async function spawnRefused(
+	dataFile: string,
+	env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string; listened: boolean }> {
+	const running = launch(dataFile, await freePort(), env);
 	let listened = false;
 	const timeout = setTimeout(() => running.child.kill('SIGKILL'), 15_000);
 	const poll = setInterval(() => {

@@ -103,11 +103,9 @@ describe('auto-disable', () => {
 	it('disables a webhook whose attempts have all failed for five days', async () => {
 		const target = await receiver(503);
 		const hook = await dispatcher.api.post('/v1/webhooks', { name: 'failing', url: target.url, events: ['device.activated'] });
-		const store = dispatcher.context.store;
-		const stored = store.getWebhook(hook.body.id);
-		if (!stored) throw new Error('webhook not stored');
+		const { config } = dispatcher.context.backend;
 		// The webhook has been failing since six days ago (as if the clock had run).
-		await store.putWebhook({ ...stored, failingSince: new Date(Date.now() - 6 * 24 * 3600 * 1000).toISOString() });
+		await config.markFailing(hook.body.id, new Date(Date.now() - 6 * 24 * 3600 * 1000).toISOString());
 		const event = await dispatcher.api.post('/v1/events', { type: 'device.activated', data: sample('device.activated') });
 		await target.waitFor(1);
 		const deadline = Date.now() + 5000;
@@ -125,17 +123,15 @@ describe('auto-disable', () => {
 	it('a success clears the failing streak', async () => {
 		const target = await receiver(200);
 		const hook = await dispatcher.api.post('/v1/webhooks', { name: 'recovering', url: target.url, events: ['device.deleted'] });
-		const store = dispatcher.context.store;
-		const stored = store.getWebhook(hook.body.id);
-		if (!stored) throw new Error('webhook not stored');
-		await store.putWebhook({ ...stored, failingSince: new Date(Date.now() - 3600 * 1000).toISOString() });
+		const { config } = dispatcher.context.backend;
+		await config.markFailing(hook.body.id, new Date(Date.now() - 3600 * 1000).toISOString());
 		const event = await dispatcher.api.post('/v1/events', { type: 'device.deleted', data: sample('device.deleted') });
 		await dispatcher.api.waitForDelivery(event.body.deliveries[0].id);
-		// The webhook's health is written after the attempt, and shows once that write is durable.
+		// The health update follows the attempt's record.
 		const deadline = Date.now() + 5000;
-		while (store.getWebhook(hook.body.id)?.failingSince !== null && Date.now() < deadline) {
+		while ((await config.getWebhook(hook.body.id))?.failingSince !== null && Date.now() < deadline) {
 			await new Promise((resolve) => setTimeout(resolve, 25));
 		}
-		expect(store.getWebhook(hook.body.id)?.failingSince).toBeNull();
+		expect((await config.getWebhook(hook.body.id))?.failingSince).toBeNull();
 	});
 });

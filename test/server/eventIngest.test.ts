@@ -1,8 +1,7 @@
 /**
- * POST /v1/events has a direct path for plain requests (server/http/eventIngest.ts) beside the
- * general middleware chain. Both must give the same answers: every case here is sent once in the
- * plain form (direct path) and, where that makes sense, once in a form the direct path declines
- * (general chain), and the answers are compared.
+ * POST /v1/events has one path (the route in server/api/v1/events.ts). Every case here is sent in
+ * the plain form and, where that makes sense, in another encoding (gzip, chunked, a BOM, a
+ * charset), and the answers must be the same.
  */
 import http from 'node:http';
 import zlib from 'node:zlib';
@@ -56,7 +55,7 @@ const auth = { authorization: `Bearer ${TEST_API_KEY}` };
 const json = { ...auth, 'content-type': 'application/json' };
 const sample = getEventType('device.enrolled')?.sample;
 
-describe('POST /v1/events: direct path and general chain agree', () => {
+describe('POST /v1/events: the same answers whatever the encoding', () => {
 	it('accepts an event (202) and answers a repeated id with the first answer (200)', async () => {
 		const body = JSON.stringify({ id: 'evt_fast_1', type: 'device.enrolled', data: sample });
 		const first = await send('/v1/events', body, json);

@@ -121,8 +121,7 @@ describe('redaction', () => {
 		const created = await api.post('/v1/webhooks', { name: 'legacy', url: echo.url, events: ['device.lost'] });
 		// As a data file from an older version holds it: written through the store itself.
 		const legacyUrl = echo.url.replace('http://', 'http://olduser:oldpass@');
-		const record = dispatcher.context.store.getWebhook(created.body.id);
-		await dispatcher.context.store.putWebhook({ ...(record as NonNullable<typeof record>), url: legacyUrl });
+		await dispatcher.context.backend.config.updateWebhook(created.body.id, { url: legacyUrl });
 
 		const shown = await api.get(`/v1/webhooks/${created.body.id}`);
 		expect(shown.body.url).toBe(echo.url.replace('http://', 'http://********@'));

@@ -47,7 +47,7 @@ describe('/v1/sources', () => {
 		expect(shown.ingestUrl).toBe(`https://mdm.example.com/hooks/ingest/${created.id}/********`);
 		expect(shown.secret).toBe('********');
 		// Only the token's hash is stored.
-		expect(JSON.stringify(dispatcher.context.store.getSource(created.id))).not.toContain(token);
+		expect(JSON.stringify(await dispatcher.context.backend.config.getSource(created.id))).not.toContain(token);
 	});
 
 	it('refuses what a vendor does not have, naming the field', async () => {
@@ -91,10 +91,10 @@ describe('/v1/sources', () => {
 		expect(await send(rotated.ingestUrl, rotated.secret)).toBe(202);
 		expect(await send(rotated.ingestUrl, source.secret)).toBe(202);
 		// Once the overlap is over, the old ones are refused.
-		const stored = dispatcher.context.store.getSource(source.id);
+		const stored = await dispatcher.context.backend.config.getSource(source.id);
 		if (!stored) throw new Error('source gone');
 		const past = new Date(Date.now() - 1000).toISOString();
-		await dispatcher.context.store.putSource({ ...stored, previousTokenExpiresAt: past, previousSecretExpiresAt: past });
+		await dispatcher.context.backend.config.putSource({ ...stored, previousTokenExpiresAt: past, previousSecretExpiresAt: past });
 		expect(await send(source.ingestUrl, rotated.secret)).toBe(401);
 		expect(await send(rotated.ingestUrl, source.secret)).toBe(401);
 		const bad = await dispatcher.api.post(`/v1/sources/${source.id}/rotate`, { secret: 'plain text, not hex' });
@@ -109,7 +109,7 @@ describe('/v1/sources', () => {
 		const source = await create({ name: 'Hexnode patch', vendor: 'hexnode', auth: { type: 'basic', username: 'hx', password: 'pw-1' } });
 		const masked = await dispatcher.api.patch(`/v1/sources/${source.id}`, { auth: { type: 'basic', username: 'hx2', password: '********' }, enabled: false });
 		expect(masked.status, masked.text).toBe(200);
-		expect(dispatcher.context.store.getSource(source.id)?.auth).toEqual({ type: 'basic', username: 'hx2', password: 'pw-1' });
+		expect((await dispatcher.context.backend.config.getSource(source.id))?.auth).toEqual({ type: 'basic', username: 'hx2', password: 'pw-1' });
 		const basic = `Basic ${Buffer.from('hx2:pw-1').toString('base64')}`;
 		const body = JSON.stringify({ event: 'Device Locked', device: { id: 'd1' } });
 		expect((await post(source.ingestUrl, body, { authorization: basic })).status).toBe(404);
@@ -140,7 +140,7 @@ describe('/v1/sources', () => {
 		dispatcher = await startTestDispatcher({ dataFile, publicUrl: 'https://mdm.example.com/hooks' });
 		const after = (await dispatcher.api.get(`/v1/sources/${source.id}`)).body;
 		expect(after.stats).toMatchObject({ received: 1, accepted: 1, events: 1 });
-		expect(dispatcher.context.store.getDeviceStatus(`mender:${device}`)?.status).toBe('pending');
+		expect((await dispatcher.context.backend.config.getDeviceStatus(`mender:${device}`))?.status).toBe('pending');
 		const next = menderWebhookBody(menderEvent('device-status-changed', { id: device, status: 'accepted' }));
 		expect((await post(source.ingestUrl, next, menderHeaders(next, source.secret))).status).toBe(202);
 	});

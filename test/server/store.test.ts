@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LowdbStore } from '../../server/store/lowdb/LowdbStore';
-import type { DeliveryRecord, EventRecord } from '../../server/store/types';
+import type { DeliveryRecord, EventRecord } from '../../server/domain/records';
 import { tempDataFile } from '../helpers/dispatcher';
 
 function event(n: number): { event: EventRecord; deliveries: DeliveryRecord[] } {
@@ -43,9 +43,9 @@ describe('LowdbStore', () => {
 		await store.open();
 		for (let n = 0; n < 200; n++) {
 			const { event: e, deliveries } = event(n);
-			await store.acceptEvent(e, deliveries);
+			await store.accept(e, deliveries);
 			// Finish webhook 0's delivery; leave webhook 1's pending.
-			await store.recordAttempt({
+			await store.record({
 				deliveryId: `msg_${n}_0`,
 				attempt: { at: e.receivedAt, statusCode: 200, durationMs: 1.5, error: null, response: 'ok' },
 				status: 'succeeded',
@@ -66,13 +66,14 @@ describe('LowdbStore', () => {
 
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(reopened.listPendingDeliveries().map((d) => d.id)).toEqual(Array.from({ length: 200 }, (_, n) => `msg_${n}_1`));
-		expect(reopened.getDelivery('msg_7_0')).toMatchObject({ status: 'succeeded', attemptCount: 1, responseCode: 200 });
-		expect(reopened.getEvent('evt_199')?.data).toEqual({ device: { id: 'd199' } });
-		expect(reopened.summarizeDeliveries({})).toMatchObject({ total: 400, succeeded: 200, failed: 0, pending: 200 });
-		const page = reopened.queryDeliveries({ status: 'succeeded' }, 50, null);
+		const pending = await reopened.queryDeliveries({ status: 'pending' }, 250, null);
+		expect(pending.data.map((d) => d.id).reverse()).toEqual(Array.from({ length: 200 }, (_, n) => `msg_${n}_1`));
+		expect(await reopened.getDelivery('msg_7_0')).toMatchObject({ status: 'succeeded', attemptCount: 1, responseCode: 200 });
+		expect((await reopened.getEvent('evt_199'))?.data).toEqual({ device: { id: 'd199' } });
+		expect(await reopened.summarizeDeliveries({})).toMatchObject({ total: 400, succeeded: 200, failed: 0, pending: 200 });
+		const page = await reopened.queryDeliveries({ status: 'succeeded' }, 50, null);
 		expect(page.data[0].id).toBe('msg_199_0');
-		const next = reopened.queryDeliveries({ status: 'succeeded' }, 50, page.nextCursor);
+		const next = await reopened.queryDeliveries({ status: 'succeeded' }, 50, page.nextCursor);
 		expect(next.data[0].id).toBe('msg_149_0');
 		await reopened.close();
 	});
@@ -82,11 +83,12 @@ describe('LowdbStore', () => {
 		const store = new LowdbStore({ file });
 		await store.open();
 		const { event: e, deliveries } = event(1);
-		await store.acceptEvent(e, deliveries);
+		await store.accept(e, deliveries);
 		// No close(): as after a kill -9, only the journal has the event.
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(reopened.listPendingDeliveries().map((d) => d.id)).toEqual(['msg_1_0', 'msg_1_1']);
+		const pending = await reopened.queryDeliveries({ status: 'pending' }, 10, null);
+		expect(pending.data.map((d) => d.id).sort()).toEqual(['msg_1_0', 'msg_1_1']);
 		await reopened.close();
 	});
 
@@ -96,10 +98,10 @@ describe('LowdbStore', () => {
 		await store.open();
 		for (let n = 0; n < 10; n++) {
 			const { event: e, deliveries } = event(n);
-			await store.acceptEvent(e, deliveries);
+			await store.accept(e, deliveries);
 			for (const k of [0, 1]) {
 				if (n < 5 && k === 1) continue; // events 0-4 keep one pending delivery
-				await store.recordAttempt({
+				await store.record({
 					deliveryId: `msg_${n}_${k}`,
 					attempt: { at: e.receivedAt, statusCode: 500, durationMs: 1, error: null, response: null },
 					status: 'failed',
@@ -109,15 +111,15 @@ describe('LowdbStore', () => {
 			}
 		}
 		await store.prune('2026-11-23T00:00:00.000Z');
-		expect(store.summarizeDeliveries({})).toMatchObject({ total: 5, succeeded: 0, failed: 0, pending: 5 });
-		expect(store.getEvent('evt_2')).toBeDefined();
-		expect(store.getEvent('evt_7')).toBeUndefined();
+		expect(await store.summarizeDeliveries({})).toMatchObject({ total: 5, succeeded: 0, failed: 0, pending: 5 });
+		expect(await store.getEvent('evt_2')).toBeDefined();
+		expect(await store.getEvent('evt_7')).toBeUndefined();
 		await store.close();
 		// Pruned records stay gone after a restart (their archive day files are deleted).
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
 		await reopened.prune('2026-11-23T00:00:00.000Z');
-		expect(reopened.summarizeDeliveries({}).total).toBe(5);
+		expect((await reopened.summarizeDeliveries({})).total).toBe(5);
 		await reopened.close();
 	});
 });

@@ -32,20 +32,25 @@ describe('LowdbStore: sources', () => {
 		await first.putSource(source('src_a'));
 		await first.putSource(source('src_b'));
 		await first.deleteSource('src_b');
-		await first.recordSourceStats('src_a', { ...emptySourceStats(), received: 3, rejected: 1 });
+		const at = '2026-11-22T10:00:00.000Z';
+		await Promise.all([
+			first.countSourceRequest('src_a', { at, accepted: 1 }),
+			first.countSourceRequest('src_a', { at, rejected: 1 }),
+			first.countSourceRequest('src_a', { at, duplicates: 1 }),
+		]);
 		await first.putDeviceStatus('mender:d1', { status: 'accepted', at: '2026-11-22T10:00:01.000Z' });
 		// Not closed: as after a kill -9, only the journal has these.
 		const replayed = new LowdbStore({ file, sync: false });
 		await replayed.open();
-		expect(replayed.listSources().map((s) => s.id)).toEqual(['src_a']);
-		expect(replayed.getSource('src_a')?.stats).toMatchObject({ received: 3, rejected: 1 });
-		expect(replayed.getDeviceStatus('mender:d1')?.status).toBe('accepted');
+		expect((await replayed.listSources()).map((s) => s.id)).toEqual(['src_a']);
+		expect((await replayed.getSource('src_a'))?.stats).toMatchObject({ received: 3, rejected: 1 });
+		expect((await replayed.getDeviceStatus('mender:d1'))?.status).toBe('accepted');
 		await replayed.close(); // compacts into the snapshot
 
 		const reopened = new LowdbStore({ file, sync: false });
 		await reopened.open();
-		expect(reopened.getSource('src_a')?.stats.received).toBe(3);
-		expect(reopened.getDeviceStatus('mender:d1')).toEqual({ status: 'accepted', at: '2026-11-22T10:00:01.000Z' });
+		expect((await reopened.getSource('src_a'))?.stats.received).toBe(3);
+		expect(await reopened.getDeviceStatus('mender:d1')).toEqual({ status: 'accepted', at: '2026-11-22T10:00:01.000Z' });
 		await reopened.close();
 		await first.close();
 	});

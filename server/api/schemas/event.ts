@@ -1,6 +1,7 @@
 /** JSON Schema of an event posted to `POST /v1/events`. */
 import { EVENT_ID_PATTERN } from '../../../core';
-import type { JsonObject, JsonSchema } from '../../../core/types';
+import type { JsonSchema } from '../../../core/types';
+import type { EventInput } from '../../domain/inputs';
 
 export const eventIngestSchema: JsonSchema = {
 	type: 'object',
@@ -23,9 +24,4 @@ export const eventIngestSchema: JsonSchema = {
 	},
 };
 
-export interface EventIngestBody {
-	type: string;
-	data: JsonObject;
-	id?: string;
-	timestamp?: string;
-}
+export type EventIngestBody = EventInput;

@@ -1,6 +1,6 @@
 /** JSON Schemas of alert profile bodies. */
 import type { JsonSchema } from '../../../core/types';
-import type { ProfileRecord } from '../../store/types';
+import type { ProfileInput, ProfilePatch } from '../../domain/inputs';
 import { RESOURCE_NAME } from './common';
 
 export const profileProperties: Record<string, JsonSchema> = {
@@ -67,6 +67,6 @@ export const previewQuerySchema: JsonSchema = {
 };
 
 /** A create body, once validated and defaulted: the stored profile minus what the server assigns. */
-export type ProfileCreateBody = Omit<ProfileRecord, 'id' | 'createdAt' | 'updatedAt'>;
+export type ProfileCreateBody = ProfileInput;
 
-export type ProfileUpdateBody = Partial<ProfileCreateBody>;
+export type ProfileUpdateBody = ProfilePatch;

@@ -1,6 +1,7 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
 import { SIGNING_SCHEME_NAMES } from '../../../core';
 import type { JsonSchema } from '../../../core/types';
+import type { WebhookInput, WebhookPatch } from '../../domain/inputs';
 import { NO_LINE_BREAK_OR_NUL, RESOURCE_NAME } from './common';
 
 const SIGNING_SECRET: JsonSchema = {
@@ -164,23 +165,10 @@ export const mockEventSchema: JsonSchema = {
 	properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
 };
 
-export interface WebhookCreateBody {
-	name: string;
-	description: string;
-	template: 'slack' | 'teams' | 'custom';
-	url: string;
-	method: 'POST' | 'PUT' | 'PATCH';
-	timeoutSeconds: number;
-	enabled: boolean;
-	auth: import('../../../core/types').DestinationAuth;
-	signing: { scheme: import('../../../core/types').SigningSchemeName; secret?: string };
-	headers: Record<string, string>;
-	nonSecretHeaders: string[];
-	events: string[];
-	rateLimitPerSecond?: number | null;
-}
+/** A create body once validated and defaulted: the service's input. */
+export type WebhookCreateBody = WebhookInput;
 
-export type WebhookUpdateBody = Partial<WebhookCreateBody>;
+export type WebhookUpdateBody = WebhookPatch;
 
 /** The Basic/Bearer auth shape, shared with ingest sources (`schemas/source.ts`). */
 export { auth as authSchema };

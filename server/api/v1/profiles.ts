@@ -16,7 +16,7 @@ import {
 
 export function profilesRouter(context: DispatcherContext): Router {
 	const router = Router();
-	const { profiles, webhooks, store, jsonata } = context;
+	const { profiles, webhooks, jsonata } = context;
 	const validateCreate = compileValidator<ProfileCreateBody>(profileCreateSchema);
 	const validateUpdate = compileValidator<ProfileUpdateBody>(profileUpdateSchema);
 	const validatePreview = compileQueryValidator<{ event: string; webhookId: string }>(previewQuerySchema);
@@ -25,12 +25,12 @@ export function profilesRouter(context: DispatcherContext): Router {
 		response.status(201).json(await profiles.create(validateCreate(request.body)));
 	});
 
-	router.get('/profiles', (_request, response) => {
-		response.json({ data: store.listProfiles() });
+	router.get('/profiles', async (_request, response) => {
+		response.json({ data: await profiles.list() });
 	});
 
-	router.get('/profiles/:id', (request, response) => {
-		response.json(profiles.get(request.params.id));
+	router.get('/profiles/:id', async (request, response) => {
+		response.json(await profiles.get(request.params.id));
 	});
 
 	router.patch('/profiles/:id', async (request, response) => {
@@ -43,12 +43,12 @@ export function profilesRouter(context: DispatcherContext): Router {
 	});
 
 	router.get('/profiles/:id/preview', async (request, response) => {
-		const profile = profiles.get(request.params.id);
+		const profile = await profiles.get(request.params.id);
 		const query = validatePreview(request.query);
 		if (!getEventType(query.event)) {
 			throw validationFailed([{ path: '/event', message: `unknown event type "${query.event}"` }], 400);
 		}
-		const webhook = webhooks.get(query.webhookId);
+		const webhook = await webhooks.get(query.webhookId);
 		let outbound;
 		try {
 			outbound = await buildDeliveryRequest({

@@ -18,7 +18,7 @@ function originOf(context: DispatcherContext, request: Request): string {
 
 export function sourcesRouter(context: DispatcherContext): Router {
 	const router = Router();
-	const { sources, store } = context;
+	const { sources } = context;
 	const validateCreate = compileValidator<SourceCreateBody>(sourceCreateSchema);
 	const validateUpdate = compileValidator<SourceUpdateBody>(sourceUpdateSchema);
 	const validateRotate = compileValidator<{ secret?: string }>(sourceRotateSchema);
@@ -28,12 +28,12 @@ export function sourcesRouter(context: DispatcherContext): Router {
 		response.status(201).json(sources.view(record, originOf(context, request), { token, showSecret: true, showAuth: true }));
 	});
 
-	router.get('/sources', (request, response) => {
-		response.json({ data: store.listSources().map((source) => sources.view(source, originOf(context, request))) });
+	router.get('/sources', async (request, response) => {
+		response.json({ data: (await sources.list()).map((source) => sources.view(source, originOf(context, request))) });
 	});
 
-	router.get('/sources/:id', (request, response) => {
-		response.json(sources.view(sources.get(request.params.id), originOf(context, request)));
+	router.get('/sources/:id', async (request, response) => {
+		response.json(sources.view(await sources.get(request.params.id), originOf(context, request)));
 	});
 
 	router.patch('/sources/:id', async (request, response) => {

@@ -1,9 +1,8 @@
 /** Webhook configurations: CRUD, validate-&-save, test and mock sends, secret rotation. */
 import { Router } from 'express';
-import { getEventType, sampleEnvelope } from '../../../core';
+import { getEventType } from '../../../core';
 import type { DispatcherContext } from '../../context';
-import { sendOnce } from '../../delivery/testSender';
-import { ApiError, validationFailed } from '../../http/errors';
+import { validationFailed } from '../../http/errors';
 import { compileValidator } from '../../http/validation';
 import {
 	type WebhookCreateBody,
@@ -16,38 +15,29 @@ import {
 
 export function webhooksRouter(context: DispatcherContext): Router {
 	const router = Router();
-	const { webhooks, client, store } = context;
+	const { webhooks } = context;
 	const validateCreate = compileValidator<WebhookCreateBody>(webhookCreateSchema);
 	const validateUpdate = compileValidator<WebhookUpdateBody>(webhookUpdateSchema);
 	const validateRotate = compileValidator<{ secret?: string }>(secretRotateSchema);
 	const validateMock = compileValidator<{ type: string }>(mockEventSchema);
 
 	router.post('/webhooks', async (request, response) => {
-		const record = await webhooks.prepare(validateCreate(request.body));
-		if (request.query.test === 'true') {
-			// Validate & save: a webhook.test payload must get a 2xx before anything is stored.
-			const test = await sendOnce(client, record, sampleEnvelope('webhook.test'));
-			if (!test.ok) {
-				throw new ApiError(422, 'webhook_test_failed', 'the test send did not get a 2xx; nothing was saved', [], {
-					test,
-				});
-			}
-		}
-		await webhooks.create(record);
+		// Validate & save with ?test=true: a webhook.test payload must get a 2xx first.
+		const record = await webhooks.create(validateCreate(request.body), { test: request.query.test === 'true' });
 		response.status(201).json(webhooks.view(record, true));
 	});
 
-	router.get('/webhooks', (_request, response) => {
-		response.json({ data: store.listWebhooks().map((webhook) => webhooks.view(webhook)) });
+	router.get('/webhooks', async (_request, response) => {
+		response.json({ data: (await webhooks.list()).map((webhook) => webhooks.view(webhook)) });
 	});
 
 	router.post('/webhooks/test', async (request, response) => {
-		const record = await webhooks.prepare(validateCreate(request.body), 'test');
-		response.json(await sendOnce(client, record, sampleEnvelope('webhook.test')));
+		const record = await webhooks.prepare(validateCreate(request.body));
+		response.json(await webhooks.testSend(record));
 	});
 
-	router.get('/webhooks/:id', (request, response) => {
-		response.json(webhooks.view(webhooks.get(request.params.id)));
+	router.get('/webhooks/:id', async (request, response) => {
+		response.json(webhooks.view(await webhooks.get(request.params.id)));
 	});
 
 	router.patch('/webhooks/:id', async (request, response) => {
@@ -61,14 +51,14 @@ export function webhooksRouter(context: DispatcherContext): Router {
 	});
 
 	router.post('/webhooks/:id/test', async (request, response) => {
-		response.json(await sendOnce(client, webhooks.get(request.params.id), sampleEnvelope('webhook.test')));
+		response.json(await webhooks.testSend(await webhooks.get(request.params.id)));
 	});
 
 	router.post('/webhooks/:id/mock', async (request, response) => {
-		const webhook = webhooks.get(request.params.id);
+		const webhook = await webhooks.get(request.params.id);
 		const { type } = validateMock(request.body);
 		if (!getEventType(type)) throw validationFailed([{ path: '/type', message: `unknown event type "${type}"` }]);
-		response.json(await sendOnce(client, webhook, sampleEnvelope(type)));
+		response.json(await webhooks.testSend(webhook, type));
 	});
 
 	router.post('/webhooks/:id/secret/rotate', async (request, response) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookThrottle } from '../../../server/delivery/throttle';
+import { WebhookThrottle } from '../../../server/store/lowdb/tokenBuckets';
 
 describe('WebhookThrottle', () => {
 	it('rate 1: the second send waits about a second', () => {

@@ -12,6 +12,7 @@ import type { JsonObject } from '../../../core/types';
 import { UnstorableRecordError } from '../../../server/store/errors';
 import { stringifyAtAnyDepth, stringifyIteratively } from '../../../server/store/lowdb/jsonText';
 import { LowdbStore } from '../../../server/store/lowdb/LowdbStore';
+import { pendingOf } from './helpers';
 import { tempDataFile } from '../../helpers/dispatcher';
 import { spawnDispatcher, waitForDeliveries } from '../../helpers/dispatcherProcess';
 import { startReceiver } from '../../helpers/receiver';
@@ -58,22 +59,22 @@ describe('deep events at the store', () => {
 		const store = new LowdbStore({ file });
 		await store.open();
 		const first = pendingEvent('evt_ok_1', { device: { id: 'd1' } });
-		await store.acceptEvent(first.event, first.deliveries);
+		await store.accept(first.event, first.deliveries);
 		const journal = `${file}.journal.0`;
 		const before = fs.readFileSync(journal, 'utf8');
 
 		const deep = pendingEvent('evt_deep', nested(5000));
-		await expect(store.acceptEvent(deep.event, deep.deliveries)).rejects.toThrow(UnstorableRecordError);
-		expect(store.getEvent('evt_deep')).toBeUndefined();
-		expect(store.getDelivery('msg_evt_deep')).toBeUndefined();
+		await expect(store.accept(deep.event, deep.deliveries)).rejects.toThrow(UnstorableRecordError);
+		expect(await store.getEvent('evt_deep')).toBeUndefined();
+		expect(await store.getDelivery('msg_evt_deep')).toBeUndefined();
 		expect(fs.readFileSync(journal, 'utf8')).toBe(before);
 
 		const second = pendingEvent('evt_ok_2', { device: { id: 'd2' } });
-		await store.acceptEvent(second.event, second.deliveries);
+		await store.accept(second.event, second.deliveries);
 		await store.close();
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(reopened.listPendingDeliveries().map((d) => d.eventId)).toEqual(['evt_ok_1', 'evt_ok_2']);
+		expect((await pendingOf(reopened)).map((d) => d.eventId)).toEqual(['evt_ok_1', 'evt_ok_2']);
 		await reopened.close();
 	});
 
@@ -82,7 +83,7 @@ describe('deep events at the store', () => {
 		const store = new LowdbStore({ file });
 		await store.open();
 		const ok = pendingEvent('evt_ok', { device: { id: 'd' } });
-		await store.acceptEvent(ok.event, ok.deliveries);
+		await store.accept(ok.event, ok.deliveries);
 		await store.close(); // snapshot generation 1, journal 1 empty
 		// A 100,000-deep event in the journal (JSON.parse reads any depth; stringify cannot).
 		const deep = pendingEvent('evt_very_deep', { marker: true });
@@ -94,7 +95,7 @@ describe('deep events at the store', () => {
 
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(depthOf(reopened.getEvent('evt_very_deep')?.data)).toBe(100_000);
+		expect(depthOf((await reopened.getEvent('evt_very_deep'))?.data)).toBe(100_000);
 		await reopened.compact();
 		await reopened.close();
 		const snapshotBytes = fs.statSync(file).size;
@@ -102,8 +103,8 @@ describe('deep events at the store', () => {
 
 		const third = new LowdbStore({ file });
 		await third.open();
-		expect(depthOf(third.getEvent('evt_very_deep')?.data)).toBe(100_000);
-		expect(third.listPendingDeliveries().map((d) => d.eventId).sort()).toEqual(['evt_ok', 'evt_very_deep']);
+		expect(depthOf((await third.getEvent('evt_very_deep'))?.data)).toBe(100_000);
+		expect((await pendingOf(third)).map((d) => d.eventId).sort()).toEqual(['evt_ok', 'evt_very_deep']);
 		await third.close();
 		console.log(`deep record: a 100,000-deep event (${line.length} bytes of journal) compacted into a ${snapshotBytes}-byte snapshot`);
 	});

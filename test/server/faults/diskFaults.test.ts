@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LowdbStore } from '../../../server/store/lowdb/LowdbStore';
+import { LowdbBackend } from '../../../server/store/lowdb/LowdbBackend';
 import { StorageError } from '../../../server/store/errors';
 import { type TestDispatcher, startTestDispatcher } from '../../helpers/dispatcher';
 import { waitForDeliveries } from '../../helpers/dispatcherProcess';
@@ -149,7 +149,7 @@ describe('disk faults at the store', () => {
 		open.push(target);
 		const dispatcher = await startTestDispatcher({ storeFiles: faults, retryScheduleSeconds: Array(20).fill(1) });
 		open.push(dispatcher);
-		const store = dispatcher.context.store as LowdbStore;
+		const store = (dispatcher.context.backend as LowdbBackend).store;
 		expect((await dispatcher.api.post('/v1/webhooks', { name: 'down', url: target.url, events: ['*'] })).status).toBe(201);
 		const accepted: string[] = [];
 		for (let i = 0; i < 30; i++) {

@@ -47,7 +47,8 @@ export async function eventsOnDisk(dataFile: string, ids: Iterable<string>): Pro
 	fs.chmodSync(copy, 0o700);
 	const store = new LowdbStore({ file: path.join(copy, path.basename(dataFile)), sync: false });
 	await store.open();
-	const found = new Set([...ids].filter((id) => store.getEvent(id) !== undefined));
+	const found = new Set<string>();
+	for (const id of ids) if ((await store.getEvent(id)) !== undefined) found.add(id);
 	await store.close();
 	return found;
 }
@@ -71,4 +72,9 @@ export function journalLinesParse(dataFile: string): { lines: number; bad: numbe
 		}
 	}
 	return { lines, bad, endsWithNewline };
+}
+
+/** A store's pending deliveries, oldest first (the queue, as the delivery log shows it). */
+export async function pendingOf(store: import('../../../server/store/lowdb/LowdbStore').LowdbStore) {
+	return (await store.queryDeliveries({ status: 'pending' }, 250, null)).data.reverse();
 }

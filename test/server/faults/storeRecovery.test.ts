@@ -9,17 +9,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StorageError, StoreCorruptError } from '../../../server/store/errors';
 import { LowdbStore } from '../../../server/store/lowdb/LowdbStore';
+import { pendingOf } from './helpers';
 import { tempDataFile } from '../../helpers/dispatcher';
 import { FaultyFiles } from '../../helpers/faultyFiles';
 import { journalLinesParse, pendingEvent } from './helpers';
 
 async function accept(store: LowdbStore, n: number): Promise<void> {
 	const { event, deliveries } = pendingEvent(`evt_${n}`, { n });
-	await store.acceptEvent(event, deliveries);
+	await store.accept(event, deliveries);
 }
 
 function finish(store: LowdbStore, n: number): Promise<void> {
-	return store.recordAttempt({
+	return store.record({
 		deliveryId: `msg_evt_${n}`,
 		attempt: { at: new Date().toISOString(), statusCode: 200, durationMs: 1, error: null, response: 'ok' },
 		status: 'succeeded',
@@ -42,14 +43,14 @@ describe('store recovery from file faults', () => {
 		faults.failTruncates(1);
 		await expect(accept(store, 2)).rejects.toBeInstanceOf(StorageError);
 		expect(fs.statSync(journal).size).toBe(good + 40); // the fragment is still there
-		expect(store.getEvent('evt_2')).toBeUndefined();
+		expect(await store.getEvent('evt_2')).toBeUndefined();
 
 		faults.freeSpace();
 		await accept(store, 3);
 		expect(journalLinesParse(file)).toEqual({ lines: 2, bad: 0, endsWithNewline: true });
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(reopened.listPendingDeliveries().map((d) => d.eventId)).toEqual(['evt_1', 'evt_3']);
+		expect((await pendingOf(reopened)).map((d) => d.eventId)).toEqual(['evt_1', 'evt_3']);
 		await reopened.close();
 		await store.close();
 	});
@@ -88,7 +89,7 @@ describe('store recovery from file faults', () => {
 		faults.fillDisk(30);
 		faults.failTruncates(1);
 		await expect(store.compact()).rejects.toBeInstanceOf(StorageError);
-		const [day] = fs.readdirSync(`${file}.logs`);
+		const [day] = fs.readdirSync(`${file}.logs`).filter((name) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(name));
 		const archive = path.join(`${file}.logs`, day);
 		expect(fs.statSync(archive).size).toBe(30); // a fragment of the first line
 
@@ -100,7 +101,7 @@ describe('store recovery from file faults', () => {
 		expect(archived.map((line) => JSON.parse(line).r.id)).toEqual(['evt_1', 'evt_2', 'msg_evt_1', 'msg_evt_2']);
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(reopened.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(await reopened.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
 		await reopened.close();
 	});
 
@@ -111,7 +112,7 @@ describe('store recovery from file faults', () => {
 		await accept(store, 1);
 		await finish(store, 1);
 		await store.close(); // evt_1 and msg_1 go to the archive
-		const [day] = fs.readdirSync(`${file}.logs`);
+		const [day] = fs.readdirSync(`${file}.logs`).filter((name) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(name));
 		const archive = path.join(`${file}.logs`, day);
 		fs.appendFileSync(archive, '{"k":"d","r":{"id":"msg_torn"'); // a crash mid-append
 
@@ -126,7 +127,7 @@ describe('store recovery from file faults', () => {
 
 		const third = new LowdbStore({ file });
 		await third.open();
-		expect(third.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(await third.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
 		await third.close();
 	});
 });

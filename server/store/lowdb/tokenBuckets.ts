@@ -8,6 +8,8 @@
 interface Bucket {
 	tokens: number;
 	lastMs: number;
+	/** Where the next refused booking is told to come back (one 1/rate apart per refusal). */
+	nextSlotMs: number;
 }
 
 export class WebhookThrottle {
@@ -20,11 +22,26 @@ export class WebhookThrottle {
 	 * a positive number) means unlimited.
 	 */
 	reserve(webhookId: string, ratePerSecond: number | null | undefined, nowMs: number = Date.now()): number {
-		if (ratePerSecond == null || !(ratePerSecond > 0) || ratePerSecond === Infinity) return 0;
+		return this.book(webhookId, ratePerSecond, 0, nowMs).waitMs;
+	}
+
+	/**
+	 * Like `reserve`, but a token that will be there within `horizonMs` is booked now (the bucket
+	 * goes into debt): `reserved` with the wait before sending. Beyond the horizon nothing is
+	 * taken and `waitMs` says when to ask again: the next free slot, one 1/rate apart per refusal,
+	 * so a backlog comes back spread at the rate rather than all at once.
+	 */
+	book(
+		webhookId: string,
+		ratePerSecond: number | null | undefined,
+		horizonMs: number,
+		nowMs: number = Date.now(),
+	): { reserved: boolean; waitMs: number } {
+		if (ratePerSecond == null || !(ratePerSecond > 0) || ratePerSecond === Infinity) return { reserved: true, waitMs: 0 };
 		const burst = Math.max(1, ratePerSecond);
 		let bucket = this.#buckets.get(webhookId);
 		if (!bucket) {
-			bucket = { tokens: burst, lastMs: nowMs };
+			bucket = { tokens: burst, lastMs: nowMs, nextSlotMs: 0 };
 			this.#buckets.set(webhookId, bucket);
 		}
 		// A clock that steps back refills nothing rather than draining the bucket.
@@ -34,9 +51,17 @@ export class WebhookThrottle {
 		bucket.lastMs = Math.max(bucket.lastMs, nowMs);
 		if (bucket.tokens >= 1) {
 			bucket.tokens -= 1;
-			return 0;
+			return { reserved: true, waitMs: 0 };
 		}
-		return Math.ceil(((1 - bucket.tokens) * 1000) / ratePerSecond);
+		const waitMs = Math.ceil(((1 - bucket.tokens) * 1000) / ratePerSecond);
+		if (waitMs <= horizonMs) {
+			bucket.tokens -= 1;
+			return { reserved: true, waitMs };
+		}
+		if (horizonMs <= 0) return { reserved: false, waitMs };
+		const slot = Math.max(bucket.nextSlotMs, nowMs + waitMs - horizonMs);
+		bucket.nextSlotMs = slot + 1000 / ratePerSecond;
+		return { reserved: false, waitMs: Math.ceil(slot - nowMs) };
 	}
 
 	/** Drops a webhook's bucket (deleted webhook), so the map does not grow without bound. */

@@ -1,0 +1,1 @@
+export function startEmbeddedPostgres(options?: { durable?: boolean }): Promise<{ url: string; stop: () => Promise<void> }>;
