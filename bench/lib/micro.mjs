@@ -80,12 +80,14 @@ export async function runMicro(ms, progress) {
   const rawHmac = () => createHmac('sha256', rawKey).update(body).digest('base64');
 
   for (const scheme of ['standard', 'scalefusion', 'mender']) {
-    const input = { messageId, timestamp, body, secrets: [secret] };
+    // Each scheme with a secret of its own kind (Mender's is hex); the baseline keys the same way.
+    const schemeSecret = scheme === 'standard' ? secret : core.generateSecretFor(scheme);
+    const input = { messageId, timestamp, body, secrets: [schemeSecret] };
     progress(`micro: sign ${scheme} vs raw HMAC-SHA256`);
     const [sign, raw1] = await pair(() => core.signatureHeaders(scheme, input), false, rawHmac, false, ms);
     rows.push({ group: 'core', name: `sign ${scheme}`, unit: 'ops/s', value: sign, baselineName: 'raw HMAC-SHA256 of the body', baseline: raw1 });
     const headers = { 'webhook-id': messageId, 'webhook-timestamp': String(timestamp), ...core.signatureHeaders(scheme, input) };
-    const verifyInput = { headers, body, secret, nowSeconds: timestamp };
+    const verifyInput = { headers, body, secret: schemeSecret, nowSeconds: timestamp };
     if (!core.verifySignature(scheme, verifyInput).valid) throw new Error(`verify ${scheme} failed on its own signature`);
     progress(`micro: verify ${scheme} vs raw HMAC-SHA256`);
     const [verify, raw2] = await pair(() => core.verifySignature(scheme, verifyInput), false, rawHmac, false, ms);

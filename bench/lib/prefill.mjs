@@ -28,7 +28,6 @@ export async function prefillArchive(dataFile, webhooks, count) {
   const from = now - 60_000 - span;
   const types = core.EVENT_TYPE_NAMES.filter((t) => t !== 'webhook.test');
   const samples = Object.fromEntries(types.map((t) => [t, core.sampleEnvelope(t)]));
-  const secret = core.generateSigningSecret();
   // The masked headers each webhook's requests carry; the signature is computed once per webhook
   // (the right shape; 100 000 real HMACs would only slow the setup down).
   const shapes = new Map(
@@ -39,7 +38,7 @@ export async function prefillArchive(dataFile, webhooks, count) {
         payload: null,
         messageId: 'msg_prefill',
         timestamp: Math.floor(now / 1000),
-        signing: { scheme: webhook.signing.scheme, secrets: [secret] },
+        signing: { scheme: webhook.signing.scheme, secrets: [core.generateSecretFor(webhook.signing.scheme)] },
         auth: { type: 'none' },
         headers: {},
       });
