@@ -179,7 +179,7 @@ async function startDispatcher(dataFile, label, extraEnv = {}) {
       ...extraEnv,
     },
     logFile: path.join(path.dirname(dataFile), 'dispatcher.log'),
-    ready: /listening on (http:\/\/[^\s]+)/,
+    ready: /listening on (http:\/\/[^\s"]+)/,
     timeoutMs: 180_000,
     cwd: REPO,
   });

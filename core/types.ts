@@ -23,6 +23,7 @@ export const EVENT_CATEGORIES = [
 	'device_update',
 	'availability',
 	'compliance',
+	'operational',
 	'test',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
@@ -71,7 +72,7 @@ export interface FieldError {
 
 export type TemplateName = 'slack' | 'teams' | 'custom';
 
-export type SigningSchemeName = 'standard' | 'scalefusion' | 'mender' | 'none';
+export type SigningSchemeName = 'standard' | 'standard-ed25519' | 'scalefusion' | 'mender' | 'none';
 
 export type HttpMethod = 'POST' | 'PUT' | 'PATCH';
 
@@ -88,8 +89,8 @@ export interface SignInput {
 	/** The exact body bytes that go on the wire. */
 	body: string;
 	/**
-	 * Secrets to sign with, newest first. Standard Webhooks signs with each (space-separated
-	 * signatures during rotation); HMAC-of-body schemes use the first only.
+	 * Secrets to sign with, newest first. Standard Webhooks (`v1` and `v1a`) signs with each
+	 * (space-separated signatures during rotation); HMAC-of-body schemes use the first only.
 	 */
 	secrets: string[];
 }
@@ -99,6 +100,7 @@ export interface VerifyInput {
 	headers: Record<string, string | string[] | undefined>;
 	/** The raw body exactly as received. */
 	body: string | Buffer;
+	/** The shared secret; for `standard-ed25519` the `whpk_` public key (or the `whsk_` secret key). */
 	secret: string;
 	/** For schemes with a timestamp: how far it may be from `nowSeconds`. Default 300. */
 	toleranceSeconds?: number;

@@ -30,6 +30,12 @@ export class WebhookSigningSecretApi implements ICredentialType {
 						'Webhook-ID, webhook-timestamp and webhook-signature headers; secret starts with whsec_',
 				},
 				{
+					name: 'Standard Webhooks Ed25519',
+					value: 'standard-ed25519',
+					description:
+						'Same headers, signature v1a (ed25519): Verify Signature takes the public key whpk_…, Send Webhook signs with the secret key whsk_…',
+				},
+				{
 					name: 'Scalefusion',
 					value: 'scalefusion',
 					description: 'X-SF-Signature: hex HMAC-SHA256 of the body',
@@ -56,7 +62,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			default: '',
 			placeholder: 'whsec_…',
 			description:
-				'For Standard Webhooks the whsec_ secret the dispatcher showed when the webhook was created; for Mender the hex string entered in Mender (e.g. 64 hex characters); for the other HMAC schemes the shared secret as text',
+				'For Standard Webhooks the whsec_ secret the dispatcher showed when the webhook was created; for Standard Webhooks Ed25519 the public key whpk_… to verify (or the secret key whsk_… to sign); for Mender the hex string entered in Mender (e.g. 64 hex characters); for the other HMAC schemes the shared secret as text',
 			required: true,
 		},
 	];

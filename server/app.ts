@@ -1,8 +1,11 @@
 /**
- * The HTTP surface: `/healthz` and `/openapi.json` open, everything under `/v1` behind the API key
- * (or a console session from `/v1/session`), the web console at `/`.
+ * The HTTP surface: `/healthz`, `/openapi.json` and the `/docs` reference open, `/metrics` behind
+ * the API key or the metrics token, everything under `/v1` behind the API key (or a console
+ * session from `/v1/session`), the web console at `/`.
  */
 import express, { type Express } from 'express';
+import { docsRouter } from './api/docs';
+import { metricsRouter } from './api/metrics';
 import { deliveriesRouter } from './api/v1/deliveries';
 import { eventTypesRouter } from './api/v1/eventTypes';
 import { eventsRouter } from './api/v1/events';
@@ -16,7 +19,6 @@ import { requireApiKey } from './http/auth';
 import { consoleRouter } from './http/console';
 import { ApiError, errorHandler } from './http/errors';
 import { jsonShapeGuard } from './http/jsonShape';
-import { buildOpenApiDocument } from './openapi';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -28,10 +30,8 @@ export function createApp(context: DispatcherContext): Express {
 	app.get('/healthz', (_request, response) => {
 		response.json({ status: 'ok' });
 	});
-	const openApi = buildOpenApiDocument();
-	app.get('/openapi.json', (_request, response) => {
-		response.json(openApi);
-	});
+	app.use(docsRouter(context.publicUrl));
+	app.use(metricsRouter(context.metrics, context.apiKeyHash, context.metricsToken));
 
 	app.use('/v1', sessionRouter(context));
 	// Vendors' own webhooks: authenticated by the source's URL token, not the admin key.

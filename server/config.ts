@@ -1,6 +1,7 @@
 /** Dispatcher settings, read once from the environment (see README and SPEC "Start and settings"). */
 import path from 'node:path';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseRetrySchedule } from './delivery/retryPolicy';
+import { type LogFormat, type LogLevel, logSettingsFromEnv } from './observability/logger';
 
 export interface DispatcherSettings {
 	host: string;
@@ -21,6 +22,12 @@ export interface DispatcherSettings {
 	leaseSeconds: number;
 	/** The origin MDMs reach the dispatcher at, for ingest URLs (`DISPATCHER_PUBLIC_URL`); null: the request's. */
 	publicUrl: string | null;
+	/** `DISPATCHER_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
+	logLevel: LogLevel;
+	/** `DISPATCHER_LOG_FORMAT`: json or pretty; default pretty on a terminal, else JSON. */
+	logFormat?: LogFormat;
+	/** `DISPATCHER_METRICS_TOKEN`: a bearer token that reads `/metrics` (and nothing else). */
+	metricsToken: string | null;
 }
 
 export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> = {
@@ -34,6 +41,8 @@ export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> =
 	databaseUrl: null,
 	leaseSeconds: 30,
 	publicUrl: null,
+	logLevel: 'info',
+	metricsToken: null,
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): DispatcherSettings {
@@ -61,7 +70,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatche
 		databaseUrl: parseDatabaseUrl(env.DISPATCHER_DATABASE_URL),
 		leaseSeconds: parseInteger('DISPATCHER_LEASE_SECONDS', env.DISPATCHER_LEASE_SECONDS, DEFAULT_SETTINGS.leaseSeconds, 1, 3600),
 		publicUrl: parsePublicUrl(env.DISPATCHER_PUBLIC_URL),
+		...logFormatAndLevel(env),
+		metricsToken: env.DISPATCHER_METRICS_TOKEN && env.DISPATCHER_METRICS_TOKEN.length > 0 ? env.DISPATCHER_METRICS_TOKEN : null,
 	};
+}
+
+function logFormatAndLevel(env: NodeJS.ProcessEnv): { logLevel: LogLevel; logFormat?: LogFormat } {
+	const { level, format } = logSettingsFromEnv(env);
+	return { logLevel: level, ...(format ? { logFormat: format } : {}) };
 }
 
 function parsePublicUrl(value: string | undefined): string | null {

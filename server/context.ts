@@ -2,6 +2,8 @@
 import type { AddressGuard } from './delivery/addressGuard';
 import type { DeliveryHttpClient } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
+import type { Logger } from './observability/logger';
+import type { DispatcherMetrics } from './observability/metrics';
 import type { DeliveryService } from './services/deliveryService';
 import type { JsonataPool } from './mapping/jsonataPool';
 import type { EventService } from './services/eventService';
@@ -31,4 +33,9 @@ export interface DispatcherContext {
 	apiKeyHash: () => string;
 	/** The web console's signed-in sessions (in memory). */
 	sessions: SessionStore;
+	/** The structured log (pino). */
+	logger: Logger;
+	metrics: DispatcherMetrics;
+	/** `DISPATCHER_METRICS_TOKEN`: reads `/metrics` only (the API key does too). */
+	metricsToken: string | null;
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { precompileEventValidators } from '../core';
+import { PACKAGE_VERSION, precompileEventValidators } from '../core';
 import { createApp } from './app';
 import { DEFAULT_SETTINGS, type DispatcherSettings } from './config';
 import type { DispatcherContext } from './context';
@@ -16,7 +16,10 @@ import { hashApiKey } from './http/auth';
 import { DeliveryService } from './services/deliveryService';
 import { SessionStore } from './http/session';
 import { JsonataPool } from './mapping/jsonataPool';
+import { type Logger, createLogger } from './observability/logger';
+import { DispatcherMetrics } from './observability/metrics';
 import { EventService } from './services/eventService';
+import { OperationsReporter } from './services/operationsReporter';
 import { ProfileService } from './services/profileService';
 import { SourceIngestService } from './services/sourceIngestService';
 import { SourceService } from './services/sourceService';
@@ -35,6 +38,8 @@ export interface StartOptions extends Partial<Omit<DispatcherSettings, 'dataFile
 	resolver?: HostResolver;
 	/** The store's file layer (default: the disk; fault tests pass one whose writes fail). */
 	storeFiles?: StoreFiles;
+	/** Where log lines go (default: a logger on stdout at `logLevel`). */
+	logger?: Logger;
 }
 
 export interface RunningDispatcher {
@@ -49,14 +54,23 @@ export interface RunningDispatcher {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startDispatcher(options: StartOptions): Promise<RunningDispatcher> {
-	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, ...rest } = options;
+	const { resolver: _resolver, compactAfterBytes: _compact, storeFiles: _files, logger: givenLogger, ...rest } = options;
 	const settings = { ...DEFAULT_SETTINGS, ...withoutUndefined(rest) };
+	const logger =
+		givenLogger ??
+		createLogger({
+			level: settings.logLevel,
+			format: settings.logFormat,
+			knownSecrets: [options.apiKey ?? '', settings.metricsToken ?? ''],
+		});
+	const metrics = new DispatcherMetrics();
 	const backend = await openBackend({
 		databaseUrl: settings.databaseUrl,
 		dataFile: options.dataFile,
 		syncWrites: settings.syncWrites,
 		compactAfterBytes: options.compactAfterBytes,
 		files: options.storeFiles,
+		onCommit: (seconds) => metrics.storeCommit(seconds),
 	});
 	const { config, log, queue } = backend;
 
@@ -93,6 +107,11 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		(await config.listProfiles()).some((profile) => profile.condition || profile.payload) ||
 		(await config.listSources()).some((source) => source.mapping);
 	if (usesJsonata) jsonata.warm();
+	// The reporter emits operational events through the event service.
+	let events: EventService | undefined;
+	const reporter = new OperationsReporter(logger, metrics, (type, data) =>
+		events ? events.emitOperational(type, data) : Promise.reject(new Error('not started')),
+	);
 	const worker = new DeliveryWorker({
 		config,
 		queue,
@@ -101,15 +120,16 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		jsonata,
 		retryScheduleSeconds: settings.retryScheduleSeconds,
 		leaseMs: settings.leaseSeconds * 1000,
+		observer: reporter,
 	});
-	const events = new EventService(config, queue, jsonata);
+	events = new EventService(config, queue, jsonata, metrics);
 	const context: DispatcherContext = {
 		backend,
 		guard,
 		client,
 		worker,
 		jsonata,
-		webhooks: new WebhookService(config, guard, client),
+		webhooks: new WebhookService(config, guard, client, reporter),
 		profiles: new ProfileService(config, jsonata),
 		events,
 		deliveries: new DeliveryService(log, queue),
@@ -118,7 +138,27 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => apiKeyHash,
 		sessions: new SessionStore(),
+		logger,
+		metrics,
+		metricsToken: settings.metricsToken,
 	};
+	metrics.setSources({
+		queue: async () => {
+			const { pending, oldestCreatedAt } = await queue.pendingStats();
+			const age = oldestCreatedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000);
+			return { pending, oldestPendingAgeSeconds: age };
+		},
+		webhooks: async () => {
+			const counts = { enabled: 0, paused: 0, gone: 0, failing: 0 };
+			for (const webhook of await config.listWebhooks()) {
+				if (webhook.enabled) counts.enabled++;
+				else if (webhook.disabledReason === 'gone') counts.gone++;
+				else if (webhook.disabledReason === 'failing') counts.failing++;
+				else counts.paused++;
+			}
+			return counts;
+		},
+	});
 	worker.start();
 
 	const server = createApp(context).listen(settings.port, settings.host);
@@ -132,12 +172,26 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 
 	const { port } = server.address() as AddressInfo;
 	const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+	const baseUrl = `http://${host}:${port}`;
+	logger.info(
+		{
+			event: 'dispatcher.started',
+			url: baseUrl,
+			version: PACKAGE_VERSION,
+			backend: backend.kind,
+			...(backend.kind === 'lowdb' ? { dataFile: options.dataFile } : {}),
+			pending: (await queue.pendingStats()).pending,
+		},
+		`dispatcher ${PACKAGE_VERSION} listening on ${baseUrl}`,
+	);
 	return {
-		baseUrl: `http://${host}:${port}`,
+		baseUrl,
 		port,
 		generatedApiKey,
 		context,
 		async close() {
+			const startedAt = Date.now();
+			logger.info({ event: 'dispatcher.stopping' }, 'stopping: finishing in-flight deliveries');
 			clearInterval(pruneTimer);
 			stopWatchingKey();
 			await closeServer(server);
@@ -145,6 +199,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 			await jsonata.close();
 			await client.close();
 			await backend.close();
+			logger.info({ event: 'dispatcher.stopped', durationMs: Date.now() - startedAt }, 'stopped');
 		},
 	};
 }

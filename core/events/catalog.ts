@@ -9,12 +9,14 @@ import { COMPLIANCE_EVENTS } from './catalog/compliance';
 import { DEVICE_UPDATE_EVENTS } from './catalog/deviceUpdate';
 import { ENROLLMENT_EVENTS } from './catalog/enrollment';
 import { MANAGEMENT_EVENTS } from './catalog/management';
+import { OPERATIONAL_EVENTS } from './catalog/operational';
 import { TEST_EVENTS } from './catalog/test';
 
 export { deviceSchema, eventDataSchema } from './catalog/shared';
 export { AUTH_STATUSES } from './catalog/deviceUpdate';
 export { AVAILABILITY_STATES } from './catalog/availability';
 export { SEVERITIES } from './catalog/compliance';
+export { DISABLE_REASONS, FAILURE_CLASSES } from './catalog/operational';
 
 function deepFreeze<T>(value: T): T {
 	if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -31,6 +33,7 @@ export const EVENT_CATALOG: readonly EventTypeDefinition[] = deepFreeze([
 	...DEVICE_UPDATE_EVENTS,
 	...AVAILABILITY_EVENTS,
 	...COMPLIANCE_EVENTS,
+	...OPERATIONAL_EVENTS,
 	...TEST_EVENTS,
 ]);
 
@@ -50,6 +53,14 @@ export function isKnownEventType(type: string): boolean {
 /** Catalog entries of one category. */
 export function eventTypesByCategory(category: EventCategory): EventTypeDefinition[] {
 	return EVENT_CATALOG.filter((d) => d.category === category);
+}
+
+/**
+ * Whether `type` is one of the dispatcher's own operational events (`webhook.failing`, …): emitted
+ * by the dispatcher, never accepted from outside.
+ */
+export function isOperationalEventType(type: string): boolean {
+	return BY_TYPE.get(type)?.category === 'operational';
 }
 
 /** Human title of a type (`Device enrolled`), falling back to the type itself. */

@@ -50,14 +50,9 @@ export const ENVELOPE_SCHEMA: JsonSchema = Object.freeze({
 		timestamp: { type: 'string', format: 'date-time' },
 		data: {
 			type: 'object',
-			required: ['device'],
-			properties: {
-				device: {
-					type: 'object',
-					required: ['id'],
-					properties: { id: { type: 'string', minLength: 1 } },
-				},
-			},
+			additionalProperties: true,
+			description:
+				"Validated against the type's schema: `device` with `device.id` for device events, `webhook` for operational events.",
 		},
 	},
 	additionalProperties: false,

@@ -1,12 +1,15 @@
 /** Masking of credentials in API answers, previews and delivery logs. */
 import type { DestinationAuth } from '../types';
+import { ED25519_SECRET_PREFIX } from '../signing/ed25519Secret';
 import { SECRET_PREFIX } from '../signing/secret';
 
 export const MASK = '********';
 
-/** `whsec_********` for a Standard Webhooks secret, `********` for anything else. */
+/** `whsec_********` / `whsk_********` for a Standard Webhooks secret, `********` for anything else. */
 export function maskSecret(value: string): string {
-	if (typeof value === 'string' && value.startsWith(SECRET_PREFIX)) return SECRET_PREFIX + MASK;
+	for (const prefix of [SECRET_PREFIX, ED25519_SECRET_PREFIX]) {
+		if (typeof value === 'string' && value.startsWith(prefix)) return prefix + MASK;
+	}
 	return MASK;
 }
 

@@ -3,19 +3,23 @@ import type { SignInput, SigningScheme, SigningSchemeName, VerifyInput, VerifyRe
 import { menderScheme } from './mender';
 import { scalefusionScheme } from './scalefusion';
 import { standardScheme } from './standard';
+import { standardEd25519Scheme } from './standardEd25519';
 
 export * from './hmac';
 export * from './secret';
 export * from './menderSecret';
 export * from './schemeSecrets';
+export * from './ed25519Secret';
 export { standardScheme, standardSignature, DEFAULT_TOLERANCE_SECONDS, STANDARD_HEADERS } from './standard';
+export { standardEd25519Scheme, ed25519Signature } from './standardEd25519';
 export { scalefusionScheme, SCALEFUSION_SIGNATURE_HEADER } from './scalefusion';
 export { menderScheme, MENDER_SIGNATURE_HEADER, MENDER_ALGORITHM_HEADER, MENDER_ALGORITHM } from './mender';
 
-export const SIGNING_SCHEME_NAMES: readonly SigningSchemeName[] = ['standard', 'scalefusion', 'mender', 'none'];
+export const SIGNING_SCHEME_NAMES: readonly SigningSchemeName[] = ['standard', 'standard-ed25519', 'scalefusion', 'mender', 'none'];
 
 export const SIGNING_SCHEMES: Readonly<Record<Exclude<SigningSchemeName, 'none'>, SigningScheme>> = Object.freeze({
 	standard: standardScheme,
+	'standard-ed25519': standardEd25519Scheme,
 	scalefusion: scalefusionScheme,
 	mender: menderScheme,
 });

@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks (https://www.standardwebhooks.com/):
+ * Standard Webhooks (https://www.standardwebhooks.com/), symmetric:
  * `webhook-id`, `webhook-timestamp` (Unix seconds) and
  * `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the
  * base64-decoded `whsec_` secret. During secret rotation the message is signed with every
@@ -10,21 +10,13 @@ import { createHmac } from 'node:crypto';
 import type { SignInput, SigningScheme, VerifyInput, VerifyResult } from '../types';
 import { safeEqualBytes } from './hmac';
 import { decodeStandardSecret } from './secret';
-import { BAD_BODY, OK, bodyBuffer, fail, getHeader, isRawBody } from './util';
+import { STANDARD_HEADERS, isVerifyFailure, readStandardMessage, signedPrefix, standardHeaders } from './standardMessage';
+import { OK, bodyBuffer, fail } from './util';
 
-export const DEFAULT_TOLERANCE_SECONDS = 300;
-
-export const STANDARD_HEADERS = {
-	id: 'webhook-id',
-	timestamp: 'webhook-timestamp',
-	signature: 'webhook-signature',
-} as const;
+export { DEFAULT_TOLERANCE_SECONDS, STANDARD_HEADERS } from './standardMessage';
 
 function hmacDigest(key: Buffer, messageId: string, timestamp: string | number, body: string | Buffer): Buffer {
-	return createHmac('sha256', key)
-		.update(`${messageId}.${timestamp}.`, 'utf8')
-		.update(bodyBuffer(body))
-		.digest();
+	return createHmac('sha256', key).update(signedPrefix(messageId, timestamp), 'utf8').update(bodyBuffer(body)).digest();
 }
 
 /** `v1,<base64>` for one secret. */
@@ -34,58 +26,26 @@ export function standardSignature(secret: string, messageId: string, timestamp: 
 
 function sign(input: SignInput): Record<string, string> {
 	if (!input.secrets.length) throw new Error('standard signing needs at least one secret');
-	if (!Number.isSafeInteger(input.timestamp)) throw new Error('webhook timestamp must be an integer (Unix seconds)');
-	const signatures = input.secrets.map((s) => standardSignature(s, input.messageId, input.timestamp, input.body));
-	return {
-		[STANDARD_HEADERS.id]: input.messageId,
-		[STANDARD_HEADERS.timestamp]: String(input.timestamp),
-		[STANDARD_HEADERS.signature]: signatures.join(' '),
-	};
+	return standardHeaders(
+		input,
+		input.secrets.map((s) => standardSignature(s, input.messageId, input.timestamp, input.body)),
+	);
 }
 
 function verify(input: VerifyInput): VerifyResult {
-	const id = getHeader(input.headers, STANDARD_HEADERS.id);
-	const ts = getHeader(input.headers, STANDARD_HEADERS.timestamp);
-	const sigHeader = getHeader(input.headers, STANDARD_HEADERS.signature, ' ');
-	const missing = [
-		id === undefined || id === '' ? STANDARD_HEADERS.id : undefined,
-		ts === undefined || ts === '' ? STANDARD_HEADERS.timestamp : undefined,
-		sigHeader === undefined || sigHeader.trim() === '' ? STANDARD_HEADERS.signature : undefined,
-	].filter((h): h is (typeof STANDARD_HEADERS)[keyof typeof STANDARD_HEADERS] => h !== undefined);
-	if (missing.length || id === undefined || ts === undefined || sigHeader === undefined) {
-		return fail('missing_header', `missing header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-	}
-
+	const message = readStandardMessage(input, 'v1');
+	if (isVerifyFailure(message)) return message;
 	let key: Buffer;
 	try {
 		key = decodeStandardSecret(input.secret);
 	} catch (err) {
 		return fail('bad_secret', (err as Error).message);
 	}
-
-	const timestampText = ts.trim();
-	if (!/^\d{1,15}$/.test(timestampText)) {
-		return fail('timestamp_out_of_window', 'webhook-timestamp is not a Unix timestamp in seconds');
-	}
-	const timestamp = Number(timestampText);
-	const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
-	const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-	if (Math.abs(now - timestamp) > tolerance) {
-		return fail(
-			'timestamp_out_of_window',
-			`webhook-timestamp is ${Math.abs(now - timestamp)} s ${timestamp < now ? 'in the past' : 'in the future'} (tolerance ${tolerance} s)`,
-		);
-	}
-
-	if (!isRawBody(input.body)) return BAD_BODY;
-	const expected = Buffer.from(hmacDigest(key, id, timestamp, input.body).toString('base64'), 'utf8');
+	const expected = Buffer.from(hmacDigest(key, message.id, message.timestamp, message.body).toString('base64'), 'utf8');
 	let matched = false;
-	for (const part of sigHeader.trim().split(/\s+/)) {
-		const comma = part.indexOf(',');
-		if (comma < 0 || part.slice(0, comma) !== 'v1') continue;
-		const received = Buffer.from(part.slice(comma + 1), 'utf8');
+	for (const signature of message.signatures) {
 		// No early exit: every candidate is compared, so timing does not reveal which one matched.
-		if (safeEqualBytes(received, expected)) matched = true;
+		if (safeEqualBytes(Buffer.from(signature, 'utf8'), expected)) matched = true;
 	}
 	return matched ? OK : fail('bad_signature', 'no webhook-signature matches the body with this secret');
 }

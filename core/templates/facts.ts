@@ -18,8 +18,8 @@ export interface EventView {
 	emoji: string;
 	/** The same emoji as a Unicode character (for Teams). */
 	emojiChar: string;
-	/** `Galaxy Note 8 (android)`. */
-	deviceLabel: string;
+	/** What the event is about: `Galaxy Note 8 (android)`, or for operational events `webhook Slack #ops`. */
+	subject: string;
 	/** `Device enrolled: Galaxy Note 8 (android)` (+ policy/severity for compliance). */
 	summary: string;
 	description: string;
@@ -56,6 +56,7 @@ const EMOJI_CHARS: Record<string, string> = {
 	':rotating_light:': '🚨',
 	':test_tube:': '🧪',
 	':bell:': '🔔',
+	':warning:': '⚠️',
 };
 
 const MAX_FACT = 300;
@@ -123,7 +124,13 @@ export function eventView(envelope: EventEnvelope): EventView {
 
 	const deviceName = text(device.name) ?? text(device.id) ?? 'unknown device';
 	const platform = text(device.platform);
-	const deviceLabel = platform ? `${deviceName} (${platform})` : deviceName;
+	const webhook = obj(data.webhook);
+	const operational = def?.category === 'operational';
+	const subject = operational
+		? `webhook ${text(webhook.name) ?? text(webhook.id) ?? 'unknown'}`
+		: platform
+			? `${deviceName} (${platform})`
+			: deviceName;
 
 	const facts: Fact[] = [];
 	const add = (label: string, value: string | undefined) => {
@@ -131,7 +138,24 @@ export function eventView(envelope: EventEnvelope): EventView {
 	};
 	const details: string[] = [];
 	let tone: EventView['tone'] = 'default';
-	let summary = `${title}: ${deviceLabel}`;
+	let summary = `${title}: ${subject}`;
+
+	if (operational) {
+		const failure = obj(data.failure);
+		const delivery = obj(data.delivery);
+		add('Webhook', text(webhook.name) ?? text(webhook.id));
+		add('Host', text(webhook.host));
+		add('Reason', text(data.reason));
+		add('Failure', [text(failure.class), text(failure.statusCode) && `HTTP ${text(failure.statusCode)}`, text(failure.error)].filter(Boolean).join(' · ') || undefined);
+		add('Failing since', text(data.failingSince) && formatTime(String(text(data.failingSince))));
+		add('Delivery', text(delivery.id));
+		add('Event', [text(delivery.eventType), text(delivery.eventId)].filter(Boolean).join(' ') || undefined);
+		add('Attempts', text(delivery.attemptCount));
+		add('Message', text(data.message));
+		add('Time', formatTime(text(data.occurredAt) ?? envelope.timestamp));
+		tone = envelope.type === 'webhook.recovered' ? 'good' : envelope.type === 'webhook.failing' ? 'warning' : 'attention';
+		return view();
+	}
 
 	add('Device', deviceName);
 	add('Platform', [platform, text(device.osVersion)].filter(Boolean).join(' ') || undefined);
@@ -199,23 +223,25 @@ export function eventView(envelope: EventEnvelope): EventView {
 
 	const occurredAt = text(data.occurredAt);
 	add('Time', formatTime(occurredAt ?? envelope.timestamp));
+	return view();
 
-	const extra = details.length - MAX_DETAILS;
-	const shownDetails = details.slice(0, MAX_DETAILS).map((d) => truncate(d, MAX_FACT));
-	if (extra > 0) shownDetails.push(`…and ${extra} more`);
-
-	return {
-		type: envelope.type,
-		title,
-		emoji,
-		emojiChar: EMOJI_CHARS[emoji] ?? '🔔',
-		deviceLabel,
-		summary,
-		description: def?.description ?? '',
-		facts,
-		details: shownDetails,
-		tone,
-		eventId: envelope.id,
-		timestamp: envelope.timestamp,
-	};
+	function view(): EventView {
+		const extra = details.length - MAX_DETAILS;
+		const shownDetails = details.slice(0, MAX_DETAILS).map((d) => truncate(d, MAX_FACT));
+		if (extra > 0) shownDetails.push(`…and ${extra} more`);
+		return {
+			type: envelope.type,
+			title,
+			emoji,
+			emojiChar: EMOJI_CHARS[emoji] ?? '🔔',
+			subject,
+			summary,
+			description: def?.description ?? '',
+			facts,
+			details: shownDetails,
+			tone,
+			eventId: envelope.id,
+			timestamp: envelope.timestamp,
+		};
+	}
 }

@@ -34,7 +34,7 @@ export function renderSlack(envelope: EventEnvelope): JsonObject {
 			text: {
 				type: 'mrkdwn',
 				text: clip(
-					`*${escapeSlack(view.deviceLabel)}*${view.description ? `\n${escapeSlack(view.description)}` : ''}`,
+					`*${escapeSlack(view.subject)}*${view.description ? `\n${escapeSlack(view.description)}` : ''}`,
 					MAX_SECTION,
 				),
 			},

@@ -19,12 +19,18 @@ import { deleteDispatcherWebhook, dispatcherApiRequest } from './transport/dispa
 /** What the node keeps in the workflow's static data (per node). */
 interface TriggerStaticData extends IDataObject {
 	webhookId?: string;
+	/** What requests are verified with: the `whsec_` secret (HMAC) or the `whpk_` public key (ed25519). */
 	secret?: string;
+	/** The scheme the webhook was registered with; absent in data stored before ed25519 (HMAC). */
+	scheme?: TriggerScheme;
 	/** The n8n URL the webhook was registered for: what makes it this node's own. */
 	webhookUrl?: string;
 }
 
 type WebhookMode = 'production' | 'test';
+
+/** Standard Webhooks HMAC (`v1`, shared secret) or ed25519 (`v1a`, n8n keeps only the public key). */
+type TriggerScheme = 'standard' | 'standard-ed25519';
 
 /** The webhook object the dispatcher answers with (only the fields used here). */
 interface DispatcherWebhook {
@@ -32,7 +38,7 @@ interface DispatcherWebhook {
 	name?: string;
 	url?: string;
 	events?: string[];
-	signing?: { scheme?: string; secret?: string };
+	signing?: { scheme?: string; secret?: string; publicKey?: string };
 }
 
 interface TriggerOptions {
@@ -52,6 +58,7 @@ function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData 
 function forget(data: TriggerStaticData): void {
 	delete data.webhookId;
 	delete data.secret;
+	delete data.scheme;
 	delete data.webhookUrl;
 }
 
@@ -85,6 +92,10 @@ function webhookName(ctx: IHookFunctions, url: string): string {
 	const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
 	const head = `n8n ${test}${workflowId} ${ctx.getNode().id.slice(0, 8)}`;
 	return `${head.slice(0, MAX_NAME_LENGTH - hash.length - 1)} ${hash}`;
+}
+
+function selectedScheme(ctx: IHookFunctions): TriggerScheme {
+	return ctx.getNodeParameter('signatureScheme', 'standard') === 'standard-ed25519' ? 'standard-ed25519' : 'standard';
 }
 
 function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boolean {
@@ -158,6 +169,26 @@ export class MdmEventTrigger implements INodeType {
 				required: true,
 				description:
 					'Event types to receive, or wildcards such as device.* (every type under "device.") and * (all). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Signature',
+				name: 'signatureScheme',
+				type: 'options',
+				options: [
+					{
+						name: 'HMAC (Shared Secret)',
+						value: 'standard',
+						description: 'Standard Webhooks v1: n8n keeps the whsec_ secret the dispatcher signs with',
+					},
+					{
+						name: 'Ed25519 (Public Key)',
+						value: 'standard-ed25519',
+						description:
+							'Standard Webhooks v1a: n8n keeps only the whpk_ public key, which can verify but never forge an event',
+					},
+				],
+				default: 'standard',
+				description: 'How the dispatcher signs the requests it sends to this trigger',
 			},
 			{
 				displayName: 'Condition (JSONata)',
@@ -234,9 +265,10 @@ export class MdmEventTrigger implements INodeType {
 					return false;
 				}
 
-				// Ours and current: unless the secret is gone (deliveries could not be verified) or
-				// the events changed. Then it is removed and create() registers a new one.
-				if (data.secret && sameEvents(webhook.events, selectedEvents(this))) return true;
+				// Ours and current: unless the secret is gone (deliveries could not be verified), the
+				// events or the signature scheme changed. Then it is removed and create() registers anew.
+				const scheme = data.scheme ?? 'standard';
+				if (data.secret && sameEvents(webhook.events, selectedEvents(this)) && scheme === selectedScheme(this)) return true;
 				await deleteDispatcherWebhook.call(this, data.webhookId);
 				forget(data);
 				return false;
@@ -268,7 +300,7 @@ export class MdmEventTrigger implements INodeType {
 					template: 'custom',
 					url,
 					method: 'POST',
-					signing: { scheme: 'standard' },
+					signing: { scheme: selectedScheme(this) },
 					events,
 				};
 
@@ -298,17 +330,21 @@ export class MdmEventTrigger implements INodeType {
 					throw new NodeApiError(this.getNode(), apiError as unknown as JsonObject);
 				}
 
-				const secret = webhook?.signing?.secret;
-				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith('whsec_')) {
+				// With ed25519 only the public key is kept: the secret key in the answer is dropped here.
+				const scheme = selectedScheme(this);
+				const secret = scheme === 'standard-ed25519' ? webhook?.signing?.publicKey : webhook?.signing?.secret;
+				const prefix = scheme === 'standard-ed25519' ? 'whpk_' : 'whsec_';
+				if (!webhook?.id || typeof secret !== 'string' || !secret.startsWith(prefix)) {
 					throw new NodeOperationError(
 						this.getNode(),
-						'The dispatcher created the webhook but did not return its id and full signing secret',
+						`The dispatcher created the webhook but did not return its id and ${scheme === 'standard-ed25519' ? 'public key' : 'full signing secret'}`,
 					);
 				}
 
 				const data = staticData(this);
 				data.webhookId = webhook.id;
 				data.secret = secret;
+				data.scheme = scheme;
 				data.webhookUrl = url;
 				return true;
 			},
@@ -357,7 +393,7 @@ export class MdmEventTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		const { secret } = staticData(this);
+		const { secret, scheme = 'standard' } = staticData(this);
 		if (!secret) {
 			return reject(
 				401,
@@ -377,7 +413,7 @@ export class MdmEventTrigger implements INodeType {
 				: DEFAULT_TOLERANCE_SECONDS;
 		const headers = this.getHeaderData();
 
-		const verdict = verifySignature('standard', {
+		const verdict = verifySignature(scheme, {
 			headers,
 			body: rawBody,
 			secret,

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { signingSecretProblem } from '../../core';
+import { verificationSecretProblem } from '../../core';
 import { webhookSigningSecretTest } from '../shared/credentialTests';
 import { verifyItem } from './actions/verify';
 import type { VerifySchemeName, VerifySettings } from './actions/verify';
@@ -16,6 +16,7 @@ const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const SCHEME_LABELS: Record<string, string> = {
 	standard: 'Standard Webhooks',
+	'standard-ed25519': 'Standard Webhooks Ed25519',
 	scalefusion: 'Scalefusion',
 	mender: 'Mender',
 	hmac: 'Generic HMAC',
@@ -34,7 +35,7 @@ export class VerifySignature implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["scheme"] }}',
 		description:
-			'Check a webhook request\'s signature (Standard Webhooks, Scalefusion, Mender or any HMAC) and route it to Valid or Invalid',
+			'Check a webhook request\'s signature (Standard Webhooks HMAC or Ed25519, Scalefusion, Mender or any HMAC) and route it to Valid or Invalid',
 		defaults: { name: 'Verify Signature' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -74,7 +75,12 @@ export class VerifySignature implements INodeType {
 					{
 						name: 'Standard Webhooks',
 						value: 'standard',
-						description: 'Webhook-ID / webhook-timestamp / webhook-signature (the MDM dispatcher\'s default)',
+						description: 'Webhook-ID / webhook-timestamp / webhook-signature v1 (HMAC, the MDM dispatcher\'s default)',
+					},
+					{
+						name: 'Standard Webhooks Ed25519',
+						value: 'standard-ed25519',
+						description: 'The same headers with a v1a (ed25519) signature, checked with the public key whpk_…',
 					},
 				],
 				default: 'standard',
@@ -136,7 +142,7 @@ export class VerifySignature implements INodeType {
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_TOLERANCE_SECONDS,
 				description: 'How far webhook-timestamp may be from now before the request counts as replayed',
-				displayOptions: { show: { scheme: ['standard'] } },
+				displayOptions: { show: { scheme: ['standard', 'standard-ed25519'] } },
 			},
 		],
 	};
@@ -180,11 +186,14 @@ export class VerifySignature implements INodeType {
 						},
 					);
 				}
-				const secretProblem = scheme === 'mender' ? signingSecretProblem('mender', secret) : undefined;
+				const secretProblem = scheme === 'mender' || scheme === 'standard-ed25519' ? verificationSecretProblem(scheme, secret) : undefined;
 				if (secretProblem) {
-					throw new NodeOperationError(this.getNode(), 'The signing credential\'s secret cannot verify Mender requests', {
+					throw new NodeOperationError(this.getNode(), `The signing credential's secret cannot verify ${scheme === 'mender' ? 'Mender' : 'Standard Webhooks Ed25519'} requests`, {
 						itemIndex,
-						description: `${secretProblem}. Use the secret exactly as entered in Mender's webhook integration.`,
+						description:
+							scheme === 'mender'
+								? `${secretProblem}. Use the secret exactly as entered in Mender's webhook integration.`
+								: `${secretProblem}. Use the public key (whpk_…) the dispatcher shows for the webhook.`,
 					});
 				}
 				const hmacOnly = scheme === 'hmac';
@@ -192,7 +201,7 @@ export class VerifySignature implements INodeType {
 					scheme,
 					secret,
 					toleranceSeconds: Number(
-						scheme === 'standard'
+						scheme === 'standard' || scheme === 'standard-ed25519'
 							? this.getNodeParameter('toleranceSeconds', itemIndex, DEFAULT_TOLERANCE_SECONDS)
 							: DEFAULT_TOLERANCE_SECONDS,
 					),

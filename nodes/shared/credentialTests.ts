@@ -4,7 +4,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { signingSecretProblem } from '../../core';
+import { signingSecretProblem, verificationSecretProblem } from '../../core';
 
 /**
  * Offline test of a Webhook Signing Secret credential (`testedBy` on the nodes that use it):
@@ -18,6 +18,18 @@ export async function webhookSigningSecretTest(
 	const scheme = String(credential.data?.scheme ?? 'standard');
 	const secret = String(credential.data?.secret ?? '');
 	if (!secret) return { status: 'Error', message: 'The secret is empty' };
+	if (scheme === 'standard-ed25519') {
+		// A public key verifies (Verify Signature); only the secret key can also sign (Send Webhook).
+		const problem = verificationSecretProblem(scheme, secret);
+		if (problem) return { status: 'Error', message: `Not an ed25519 key: ${problem}` };
+		const signs = signingSecretProblem(scheme, secret) === undefined;
+		return {
+			status: 'OK',
+			message: signs
+				? 'The secret key (whsk_) can sign (Send Webhook) and verify (Verify Signature)'
+				: 'The public key (whpk_) can verify (Verify Signature); signing needs the secret key whsk_',
+		};
+	}
 	if (scheme === 'standard' || scheme === 'mender') {
 		const problem = signingSecretProblem(scheme, secret);
 		if (problem) {

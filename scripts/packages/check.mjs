@@ -6,7 +6,7 @@
 //   (scripts/packages/tarball.mjs): 0 dependencies, under 1 MB, a copy (no symlink); and by the
 //   docs' route, `npm install --omit=peer --ignore-scripts <tarball>` in ~/.n8n/nodes;
 // - dispatcher: `npm pack -w mdm-webhook-dispatcher`, `npm install <tarball> --omit=dev` into an
-//   empty folder, then its `mdm-dispatcher` command on Node 24: it prints where its data and API
+//   empty folder, then its `mdm-dispatcher` command on Node 24: it logs where its data and API
 //   key are, serves /healthz, the printed key opens the API, SIGTERM stops it cleanly; and on an
 //   older Node (the machine's own, when there is one) it refuses plainly ("needs Node ≥ 24").
 // Real npm, real processes, loopback only. Exit code 1 on any failure.
@@ -176,7 +176,8 @@ async function main() {
       const dataFile = path.join(app, 'data', 'dispatcher.json');
       return withDispatcher(bin, { ...env24, DISPATCHER_DATA: dataFile }, async ({ baseUrl, output }) => {
         const text = output();
-        assert(text.includes(`data:    ${dataFile}`), `no "data: ${dataFile}" line:\n${text}`);
+        // The start is a structured log line (JSON when stdout is not a terminal) naming the data file.
+        assert(text.includes(`"dataFile":${JSON.stringify(dataFile)}`), `no start line with dataFile ${dataFile}:\n${text}`);
         const key = /^\s+(mdk_\S+)$/m.exec(text)?.[1];
         assert(/API key: generated now/.test(text) && key, `no generated API key printed:\n${text}`);
         const r = await fetch(`${baseUrl}/v1/event-types`, { headers: { authorization: `Bearer ${key}` } });

@@ -4,6 +4,7 @@
  * no pending set: the queue does, so several workers (processes) can share one queue. It wakes
  * when the queue signals new work, when an attempt finishes, and when the next retry is due.
  * A throttled delivery goes back to the queue for the time its webhook's bucket asks.
+ * Everything it does is reported to its observer (logs, metrics, operational events).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import type { RateLimiter } from '../store/ports/rateLimiter';
 import { StoreUnavailableError } from '../domain/errors';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import { StorageError } from '../store/errors';
+import { failureClass } from '../domain/failureClass';
+import { type AttemptReport, type DeliveryObserver, SILENT_OBSERVER } from './deliveryObserver';
 import type { AttemptResult, DeliveryHttpClient } from './httpClient';
 import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
 import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
@@ -47,6 +50,8 @@ export interface DeliveryWorkerOptions {
 	leaseMs?: number;
 	/** Longest sleep without a wake-up (a shared queue is also polled this often). */
 	pollMs?: number;
+	/** Told of every attempt, finished delivery and health change (logs, metrics, operational events). */
+	observer?: DeliveryObserver;
 }
 
 export class DeliveryWorker {
@@ -70,6 +75,9 @@ export class DeliveryWorker {
 	private renewTimer: NodeJS.Timeout | null = null;
 	private readonly unsubscribe: (() => void)[] = [];
 	private outage = false;
+	private readonly observer: DeliveryObserver;
+	/** Health updates run one at a time per webhook, so a change is seen (and reported) once here. */
+	private readonly health = new Map<string, Promise<void>>();
 
 	constructor(options: DeliveryWorkerOptions) {
 		this.config = options.config;
@@ -81,6 +89,7 @@ export class DeliveryWorker {
 		this.maxInFlight = options.maxInFlight ?? 256;
 		this.leaseMs = options.leaseMs ?? 60_000;
 		this.pollMs = options.pollMs ?? 1000;
+		this.observer = options.observer ?? SILENT_OBSERVER;
 	}
 
 	start(): void {
@@ -195,7 +204,7 @@ export class DeliveryWorker {
 
 	private async process({ delivery, event }: ClaimedDelivery): Promise<void> {
 		const webhook = await this.config.getWebhook(delivery.webhookId);
-		if (!webhook) return this.finishWithoutSending(delivery, 'webhook deleted');
+		if (!webhook) return this.finishWithoutSending(delivery, 'webhook deleted', undefined);
 		if (!webhook.enabled || !this.running) {
 			// Disabled since the claim (or stopping): back to the queue, no attempt counted.
 			return this.queue.defer(delivery.id, new Date().toISOString());
@@ -224,10 +233,10 @@ export class DeliveryWorker {
 				nowMs: startedAt.getTime(),
 			});
 		} catch (error) {
-			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message);
+			if (error instanceof PayloadMappingError) return this.finishWithoutSending(delivery, error.message, webhook);
 			// A secret stored before its scheme's rule existed (a non-hex `mender` secret): say so.
 			if (error instanceof InvalidSecretError) {
-				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`);
+				return this.finishWithoutSending(delivery, `signing failed: ${error.message}`, webhook);
 			}
 			throw error;
 		}
@@ -240,12 +249,27 @@ export class DeliveryWorker {
 		const status = outcome === 'succeeded' ? 'succeeded' : delay !== null ? 'pending' : 'failed';
 		const nextAttemptAt = delay !== null ? new Date(Date.now() + delay).toISOString() : null;
 
+		const attempt = attemptRecord(startedAt, result, webhook);
+		const report: AttemptReport = {
+			webhook,
+			delivery,
+			attempt: delivery.attemptCount + 1,
+			// A retryable failure with the schedule used up is the delivery's final failure.
+			outcome: outcome === 'retry' && status === 'failed' ? 'failed' : outcome,
+			failureClass: outcome === 'succeeded' ? null : failureClass(attempt),
+			statusCode: attempt.statusCode,
+			error: attempt.error,
+			durationMs: attempt.durationMs,
+			at: attempt.at,
+			status,
+			nextAttemptAt,
+		};
 		// Health first: once the log shows the attempt, the webhook shows what it did to it.
-		await this.updateWebhookHealth(webhook, outcome, startedAt);
+		await this.updateWebhookHealth(webhook.id, report, startedAt);
 		try {
 			await this.queue.record({
 				deliveryId: delivery.id,
-				attempt: attemptRecord(startedAt, result, webhook),
+				attempt,
 				status,
 				nextAttemptAt,
 				request: maskRequest(request, webhook, STORED_REQUEST_BODY_BYTES),
@@ -256,31 +280,58 @@ export class DeliveryWorker {
 			if (error instanceof StorageError || error instanceof StoreUnavailableError) return;
 			throw error;
 		}
+		this.observer.attempted(report);
 	}
 
-	/** 410 disables at once; five days of nothing but failures disables too; a success resets. */
-	private async updateWebhookHealth(
-		webhook: WebhookRecord,
-		outcome: ReturnType<typeof classifyAttempt>,
-		at: Date,
-	): Promise<void> {
+	/**
+	 * 410 disables at once; five days of nothing but failures disables too; a success resets.
+	 * Runs after the webhook's previous update and reads it afresh, so that attempts in flight
+	 * together (several 410s, several first failures) change it, and report the change, once.
+	 */
+	private updateWebhookHealth(webhookId: string, report: AttemptReport, at: Date): Promise<void> {
+		const previous = this.health.get(webhookId) ?? Promise.resolve();
+		const next = previous.then(() => this.changeHealth(webhookId, report, at));
+		const settled = next.catch(() => undefined);
+		this.health.set(webhookId, settled);
+		void settled.then(() => {
+			if (this.health.get(webhookId) === settled) this.health.delete(webhookId);
+		});
+		return next;
+	}
+
+	private async changeHealth(webhookId: string, report: AttemptReport, at: Date): Promise<void> {
+		const webhook = await this.config.getWebhook(webhookId);
+		if (!webhook) return;
 		const now = at.toISOString();
+		const { outcome } = report;
 		if (outcome === 'succeeded') {
-			if (webhook.failingSince !== null) await this.config.clearFailing(webhook.id);
+			if (webhook.failingSince !== null) {
+				await this.config.clearFailing(webhook.id);
+				this.observer.webhookRecovered(webhook, webhook.failingSince, report);
+			}
 			return;
 		}
 		if (outcome === 'gone') {
+			if (!webhook.enabled && webhook.disabledReason === 'gone') return;
 			await this.config.disableWebhook(webhook.id, 'gone', now);
+			this.observer.webhookDisabled({ ...webhook, enabled: false, disabledReason: 'gone' }, 'gone', report);
 			return;
 		}
 		const since = webhook.failingSince ?? (await this.config.markFailing(webhook.id, now));
+		// This attempt started the run (another instance may have started it already).
+		if (webhook.failingSince === null && since === now) this.observer.webhookFailing({ ...webhook, failingSince: since }, report);
 		if (since !== null && webhook.enabled && at.getTime() - Date.parse(since) >= FAILING_DISABLE_AFTER_MS) {
 			await this.config.disableWebhook(webhook.id, 'failing', now);
+			this.observer.webhookDisabled({ ...webhook, enabled: false, disabledReason: 'failing', failingSince: since }, 'failing', report);
 		}
 	}
 
-	/** A delivery that cannot be sent at all (mapping error, webhook gone) fails at once. */
-	private async finishWithoutSending(delivery: DeliveryRecord, error: string): Promise<void> {
+	/**
+	 * A delivery that cannot be sent at all (mapping error, webhook gone) fails at once. With
+	 * `webhook` (its payload or signing failed) that is reported as a failed delivery; a webhook
+	 * that is gone has nobody left to tell.
+	 */
+	private async finishWithoutSending(delivery: DeliveryRecord, error: string, webhook: WebhookRecord | undefined): Promise<void> {
 		await this.queue.record({
 			deliveryId: delivery.id,
 			attempt: { at: new Date().toISOString(), statusCode: null, durationMs: 0, error, response: null },
@@ -288,6 +339,7 @@ export class DeliveryWorker {
 			nextAttemptAt: null,
 			request: delivery.request ?? { method: '', url: '', headers: {}, body: '' },
 		});
+		this.observer.failedWithoutSending(delivery, webhook, error);
 	}
 }
 

@@ -3,6 +3,7 @@
  * attempts. The bottom layer: every other folder of `server/` may import this, it imports only
  * the core's types. How they are stored is the store ports' business (`../store/ports/`).
  */
+import type { FailureClass } from './failureClass';
 import type {
 	DestinationAuth,
 	HttpMethod,
@@ -148,6 +149,8 @@ export interface DeliveryFilter {
 	status?: DeliveryStatus;
 	responseCode?: number;
 	requestId?: string;
+	/** The deliveries of one event. */
+	eventId?: string;
 	/** ISO timestamps bounding `createdAt` (inclusive). */
 	from?: string;
 	to?: string;
@@ -158,11 +161,18 @@ export interface DeliveryPage {
 	nextCursor: string | null;
 }
 
-export interface DeliverySummary {
+export interface DeliveryCounts {
 	total: number;
 	succeeded: number;
 	failed: number;
 	pending: number;
+	/** Deliveries whose last attempt failed (failed for good, or retrying), by that attempt's class. */
+	failuresByClass: Record<FailureClass, number>;
+}
+
+export interface DeliverySummary extends DeliveryCounts {
+	/** The same counts per webhook with deliveries in the range, most deliveries first. */
+	byWebhook: (DeliveryCounts & { webhookId: string })[];
 }
 
 /** How a generic source's HMAC header is checked (as the Verify Signature node's generic HMAC). */

@@ -5,11 +5,14 @@
  * the dispatcher disabled (410 Gone, five days of failures) gets none: its endpoint is gone, and
  * queueing for it without bound would only grow the store.
  *
+ * An operational event (`webhook.failing`, …) routes the same way, except never to the webhook it
+ * is about (`data.webhook.id`): that one is failing, disabled or gone, and the news is for others.
+ *
  * Conditions run in the JSONata pool's threads (`mapping/jsonataPool.ts`), concurrently, each
  * under a hard deadline: a condition that fails, overruns or exhausts its memory counts as false,
  * the profile is skipped for this event and the reason is logged.
  */
-import { matchesAnyEventPattern } from '../../core';
+import { isOperationalEventType, matchesAnyEventPattern } from '../../core';
 import type { EventEnvelope } from '../../core/types';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import type { ProfileRecord, WebhookRecord } from '../domain/records';
@@ -26,7 +29,10 @@ export async function routeEvent(
 	jsonata: JsonataPool,
 ): Promise<RouteTarget[]> {
 	const targets: RouteTarget[] = [];
-	const routable = webhooks.filter((webhook) => webhook.enabled || webhook.disabledReason === 'manual');
+	const about = subjectWebhookId(envelope);
+	const routable = webhooks.filter(
+		(webhook) => (webhook.enabled || webhook.disabledReason === 'manual') && webhook.id !== about,
+	);
 	const known = new Set(routable.map((webhook) => webhook.id));
 	for (const webhook of routable) {
 		if (matchesAnyEventPattern(webhook.events, envelope.type)) {
@@ -42,6 +48,14 @@ export async function routeEvent(
 		}
 	});
 	return targets;
+}
+
+/** The webhook an operational event is about; undefined for every other event. */
+export function subjectWebhookId(envelope: EventEnvelope): string | undefined {
+	if (!isOperationalEventType(envelope.type)) return undefined;
+	const webhook = envelope.data.webhook;
+	if (webhook === null || typeof webhook !== 'object' || Array.isArray(webhook)) return undefined;
+	return typeof webhook.id === 'string' ? webhook.id : undefined;
 }
 
 function conditionHolds(profile: ProfileRecord, envelope: EventEnvelope, jsonata: JsonataPool): boolean | Promise<boolean> {

@@ -1,6 +1,6 @@
 /** The delivery log as the API offers it: pages, summary, detail, single and bulk replay. */
 import { AlreadyPendingError, NotFoundError } from '../domain/errors';
-import type { DeliveryFilter, DeliveryPage, DeliveryRecord, DeliverySummary, EventOrigin } from '../domain/records';
+import type { DeliveryFilter, DeliveryPage, DeliveryRecord, DeliverySummary, EventOrigin, EventRecord } from '../domain/records';
 import type { DeliveryLog } from '../store/ports/deliveryLog';
 import type { DeliveryQueue } from '../store/ports/deliveryQueue';
 
@@ -31,6 +31,14 @@ export class DeliveryService {
 	async detail(id: string): Promise<{ delivery: DeliveryRecord; origin: EventOrigin | undefined }> {
 		const delivery = await this.get(id);
 		return { delivery, origin: (await this.log.getEvent(delivery.eventId))?.origin };
+	}
+
+	/** An event with every delivery it made (those still in the log). */
+	async event(id: string): Promise<{ event: EventRecord; deliveries: DeliveryRecord[] }> {
+		const event = await this.log.getEvent(id);
+		if (!event) throw new NotFoundError('event', id);
+		const deliveries = await Promise.all(event.deliveries.map((ref) => this.log.getDelivery(ref.id)));
+		return { event, deliveries: deliveries.filter((delivery): delivery is DeliveryRecord => delivery !== undefined) };
 	}
 
 	/** Replays one finished delivery with the same id (`webhook-id`). */

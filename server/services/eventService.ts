@@ -4,12 +4,14 @@
  * workers itself; a repeated id gets the first answer, also when two dispatchers on one database
  * receive it at once (the store's idempotency key decides).
  */
-import { newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
+import { isOperationalEventType, newEventId, newId, normalizeTimestamp, validateEventData } from '../../core';
+import type { JsonObject } from '../../core/types';
 import { InvalidError } from '../domain/errors';
 import type { EventInput } from '../domain/inputs';
 import type { DeliveryRecord, EventOrigin, EventRecord } from '../domain/records';
 import { assertJsonShape } from '../http/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
+import type { DispatcherMetrics } from '../observability/metrics';
 import { routeEvent } from '../routing/router';
 import type { ConfigStore } from '../store/ports/configStore';
 import type { DeliveryQueue } from '../store/ports/deliveryQueue';
@@ -34,6 +36,7 @@ export class EventService {
 		private readonly config: ConfigStore,
 		private readonly queue: DeliveryQueue,
 		private readonly jsonata: JsonataPool,
+		private readonly metrics?: DispatcherMetrics,
 	) {}
 
 	/**
@@ -44,6 +47,9 @@ export class EventService {
 	 */
 	async ingest(input: EventInput, options: { origin?: EventOrigin } = {}): Promise<IngestResult> {
 		assertJsonShape(input.data, '/data', 2);
+		if (isOperationalEventType(input.type)) {
+			throw new InvalidError([{ path: '/type', message: `${input.type} is an operational event: only the dispatcher emits it` }]);
+		}
 		const errors = validateEventData(input.type, input.data);
 		if (errors.length > 0) throw new InvalidError(errors);
 		const timestamp = input.timestamp === undefined ? undefined : representableTimestamp(input.timestamp);
@@ -61,6 +67,18 @@ export class EventService {
 		} finally {
 			this.inFlight.delete(id);
 		}
+	}
+
+	/**
+	 * An operational event (`webhook.failing`, …) the dispatcher emits itself: a new id, now, routed
+	 * and stored like any event (never to the webhook it is about, see `routeEvent`). Throws when
+	 * `data` does not fit the type's schema (a bug) or the store cannot write.
+	 */
+	async emitOperational(type: string, data: JsonObject): Promise<EventAnswer> {
+		if (!isOperationalEventType(type)) throw new Error(`${type} is not an operational event type`);
+		const errors = validateEventData(type, data);
+		if (errors.length > 0) throw new Error(`${type}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+		return (await this.accept(newEventId(), { type, data }, undefined, undefined)).answer;
 	}
 
 	private async accept(
@@ -95,6 +113,7 @@ export class EventService {
 			...(origin ? { origin } : {}),
 		};
 		const outcome = await this.queue.accept(event, deliveries);
+		if (outcome.accepted && !isOperationalEventType(input.type)) this.metrics?.eventIngested(origin?.vendor ?? 'api');
 		return { status: outcome.accepted ? 202 : 200, answer: answerOf(outcome.event) };
 	}
 }

@@ -16,10 +16,12 @@ import {
 	newId,
 	sampleEnvelope,
 	signingSecretProblem,
+	verificationKeyFor,
 } from '../../core';
 import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
+import { type DeliveryObserver, SILENT_OBSERVER } from '../delivery/deliveryObserver';
 import type { DeliveryHttpClient } from '../delivery/httpClient';
 import { type TestSendResult, sendOnce } from '../delivery/testSender';
 import { ConflictError, InUseError, InvalidError, NotFoundError, TestSendFailedError } from '../domain/errors';
@@ -34,7 +36,14 @@ const DEFAULT_RATE_LIMIT: Record<TemplateName, number | null> = { slack: 1, team
 
 export type WebhookView = Omit<WebhookRecord, 'signing' | 'nonSecretHeaders'> & {
 	nonSecretHeaders: string[];
-	signing: { scheme: WebhookRecord['signing']['scheme']; secret?: string; previousSecretExpiresAt?: string };
+	signing: {
+		scheme: WebhookRecord['signing']['scheme'];
+		secret?: string;
+		/** `standard-ed25519`: the `whpk_` key receivers verify with (not a secret), and the previous one while it signs. */
+		publicKey?: string;
+		previousPublicKey?: string;
+		previousSecretExpiresAt?: string;
+	};
 };
 
 export class WebhookService {
@@ -42,6 +51,8 @@ export class WebhookService {
 		private readonly config: ConfigStore,
 		private readonly guard: AddressGuard,
 		private readonly client: DeliveryHttpClient,
+		/** Told when an admin pauses a webhook (`webhook.disabled`, reason manual). */
+		private readonly observer: Pick<DeliveryObserver, 'webhookDisabled'> = SILENT_OBSERVER,
 	) {}
 
 	list(): Promise<WebhookRecord[]> {
@@ -135,14 +146,23 @@ export class WebhookService {
 		if (patch.signing) {
 			const scheme = patch.signing.scheme;
 			const secret = patch.signing.secret;
+			const given = secret && !secret.includes(MASK) ? secret : undefined;
 			changes.signing =
 				scheme === 'none'
 					? { scheme, secret: '' }
-					: {
-							...current.signing,
-							scheme,
-							secret: secret && !secret.includes(MASK) ? secret : current.signing.secret || generateSecretFor(scheme),
-						};
+					: scheme !== current.signing.scheme
+						? // Another scheme: no rotation overlap. A shared secret that does not fit is refused
+							// below (the admin must choose one the receiver knows); an ed25519 key pair is
+							// generated, since the receiver needs only the public key, which the answer shows.
+							{
+								scheme,
+								secret:
+									given ??
+									(scheme === 'standard-ed25519' && signingSecretProblem(scheme, current.signing.secret) !== undefined
+										? generateSecretFor(scheme)
+										: current.signing.secret || generateSecretFor(scheme)),
+							}
+						: { ...current.signing, scheme, secret: given ?? (current.signing.secret || generateSecretFor(scheme)) };
 		}
 		if (patch.enabled !== undefined) {
 			changes.enabled = patch.enabled;
@@ -152,7 +172,9 @@ export class WebhookService {
 		// Checked as it would be stored; only `changes` are written (the store merges them into
 		// the record as it is then, which may have been disabled meanwhile).
 		await this.check({ ...current, ...changes }, current, patch.nonSecretHeaders !== undefined);
-		return this.config.updateWebhook(id, changes);
+		const updated = await this.config.updateWebhook(id, changes);
+		if (current.enabled && !updated.enabled) this.observer.webhookDisabled(updated, 'manual');
+		return updated;
 	}
 
 	async delete(id: string): Promise<void> {
@@ -195,8 +217,12 @@ export class WebhookService {
 			signing: {
 				scheme: signing.scheme,
 				...(signing.scheme === 'none' ? {} : { secret: revealSecret ? signing.secret : maskSecret(signing.secret) }),
+				...withoutUndefined({ publicKey: verificationKeyFor(signing.scheme, signing.secret) }),
 				...(signing.previousSecretExpiresAt && Date.parse(signing.previousSecretExpiresAt) > Date.now()
-					? { previousSecretExpiresAt: signing.previousSecretExpiresAt }
+					? withoutUndefined({
+							previousPublicKey: verificationKeyFor(signing.scheme, signing.previousSecret ?? ''),
+							previousSecretExpiresAt: signing.previousSecretExpiresAt,
+						})
 					: {}),
 			},
 		};

@@ -14,16 +14,19 @@ export interface BackendSettings {
 	compactAfterBytes?: number;
 	/** lowdb's file layer (tests inject faults through it). */
 	files?: StoreFiles;
+	/** Told how long each durable write waited for the disk or the database, in seconds (metrics). */
+	onCommit?: (seconds: number) => void;
 }
 
 export async function openBackend(settings: BackendSettings): Promise<StoreBackend> {
 	const backend: StoreBackend = settings.databaseUrl
-		? new PostgresBackend(settings.databaseUrl)
+		? new PostgresBackend(settings.databaseUrl, settings.onCommit)
 		: new LowdbBackend({
 				file: settings.dataFile,
 				sync: settings.syncWrites,
 				compactAfterBytes: settings.compactAfterBytes,
 				files: settings.files,
+				onCommit: settings.onCommit,
 			});
 	await backend.open();
 	return backend;

@@ -5,6 +5,7 @@ import {
 	EVENT_TYPE_NAMES,
 	PLATFORMS,
 	getEventType,
+	isOperationalEventType,
 	precompileEventValidators,
 	validateEventData,
 	type JsonObject,
@@ -32,8 +33,13 @@ const SPEC_TYPES: Record<string, string[]> = {
 	device_update: ['device.custom_properties_updated', 'device.sim_swap', 'device.status_changed'],
 	availability: ['device.online', 'device.offline', 'device.utilizing', 'device.unplugged'],
 	compliance: ['compliance.violated', 'compliance.restored'],
+	operational: ['webhook.failing', 'webhook.recovered', 'webhook.disabled', 'delivery.exhausted'],
 	test: ['webhook.test'],
 };
+
+/** Device events carry `data.device`; operational events carry `data.webhook` instead. */
+const DEVICE_EVENTS = EVENT_CATALOG.filter((d) => d.category !== 'operational');
+const OPERATIONAL = EVENT_CATALOG.filter((d) => d.category === 'operational');
 
 function clone<T>(v: T): T {
 	return structuredClone(v);
@@ -68,6 +74,36 @@ describe('event catalog', () => {
 		it('sample validates against its schema', () => {
 			expect(validateEventData(type, def.sample)).toEqual([]);
 		});
+	});
+
+	describe.each(OPERATIONAL.map((d) => [d.type, d] as const))('%s (operational)', (type, def) => {
+		it('is about a webhook, named by id and name, never by its URL', () => {
+			expect(isOperationalEventType(type)).toBe(true);
+			const noWebhook = clone(def.sample);
+			delete noWebhook.webhook;
+			expect(validateEventData(type, noWebhook)).toContainEqual({
+				path: '/data/webhook',
+				message: "must have required property 'webhook'",
+			});
+			const webhook = def.sample.webhook as JsonObject;
+			expect(typeof webhook.id).toBe('string');
+			expect(typeof webhook.name).toBe('string');
+			expect(JSON.stringify(def.sample)).not.toMatch(/https?:\/\//);
+			expect(def.sample.device).toBeUndefined();
+		});
+	});
+
+	it('device events are not operational', () => {
+		for (const def of DEVICE_EVENTS) expect(isOperationalEventType(def.type), def.type).toBe(false);
+		expect(isOperationalEventType('device.exploded')).toBe(false);
+		const disabled = clone(getEventType('webhook.disabled')!.sample);
+		disabled.reason = 'bored';
+		expect(validateEventData('webhook.disabled', disabled)).toEqual([
+			{ path: '/data/reason', message: 'must be one of: "manual", "gone", "failing"' },
+		]);
+	});
+
+	describe.each(DEVICE_EVENTS.map((d) => [d.type, d] as const))('%s (device)', (type, def) => {
 
 		it('schema requires device.id', () => {
 			const broken = clone(def.sample) as { device: JsonObject };

@@ -52,7 +52,8 @@ describe('event patterns', () => {
 	it('expands patterns', () => {
 		expect(expandEventPattern('compliance.*')).toEqual(['compliance.violated', 'compliance.restored']);
 		expect(expandEventPattern('*')).toEqual([...EVENT_TYPE_NAMES]);
-		expect(expandEventPattern('device.*')).toHaveLength(EVENT_TYPE_NAMES.length - 3);
+		expect(expandEventPattern('device.*')).toHaveLength(EVENT_TYPE_NAMES.length - 7);
+		expect(expandEventPattern('webhook.*')).toEqual(['webhook.failing', 'webhook.recovered', 'webhook.disabled', 'webhook.test']);
 	});
 });
 

@@ -238,7 +238,7 @@ describe('body HMAC schemes', () => {
 
 	it('none signs nothing; registry lists the schemes with lower-case header names', () => {
 		expect(signatureHeaders('none', input)).toEqual({});
-		expect(Object.keys(SIGNING_SCHEMES).sort()).toEqual(['mender', 'scalefusion', 'standard']);
+		expect(Object.keys(SIGNING_SCHEMES).sort()).toEqual(['mender', 'scalefusion', 'standard', 'standard-ed25519']);
 		expect(getSigningScheme('none')).toBeUndefined();
 		expect(getSigningScheme('toString')).toBeUndefined();
 		for (const scheme of Object.values(SIGNING_SCHEMES)) {

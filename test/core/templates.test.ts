@@ -46,7 +46,8 @@ describe('templates', () => {
 			expect(fields.length).toBeGreaterThan(1);
 			expect(fields.length).toBeLessThanOrEqual(10);
 			expect(fields.some((f) => f.text.startsWith('*Time*'))).toBe(true);
-			expect(fields.some((f) => f.text.startsWith('*Device*'))).toBe(true);
+			const subject = getEventType(type)!.category === 'operational' ? '*Webhook*' : '*Device*';
+			expect(fields.some((f) => f.text.startsWith(subject))).toBe(true);
 			const context = body.blocks[body.blocks.length - 1];
 			expect(context.type).toBe('context');
 			expect(context.elements![0].text).toContain(envelope.id);
@@ -86,6 +87,20 @@ describe('templates', () => {
 
 		const restored = renderTemplate('slack', sampleEnvelope('compliance.restored')) as unknown as SlackBody;
 		expect(restored.text).toContain('iOS Corporate Baseline (medium)');
+	});
+
+	it('operational events name the webhook, the failure and the delivery', () => {
+		const failing = renderTemplate('slack', sampleEnvelope('webhook.failing')) as unknown as SlackBody;
+		expect(failing.text).toBe(':warning: Webhook failing: webhook Slack #provisioning');
+		const fieldText = JSON.stringify(failing.blocks);
+		expect(fieldText).toContain('*Host*\\nhooks.slack.com');
+		expect(fieldText).toContain('*Failure*\\nhttp_5xx · HTTP 503');
+		expect(fieldText).toContain('*Delivery*\\nmsg_01JDXM0B7C2D3E4F5G6H7J8K9M');
+		expect(fieldText).not.toContain('unknown device');
+		const disabled = renderTemplate('teams', sampleEnvelope('webhook.disabled')) as unknown as TeamsBody;
+		const facts = disabled.attachments[0].content.body.find((b) => b.type === 'FactSet')!.facts!;
+		expect(facts).toContainEqual({ title: 'Reason', value: 'gone' });
+		expect(facts).toContainEqual({ title: 'Failure', value: 'http_4xx · HTTP 410' });
 	});
 
 	it('slack fallback text for an enrollment', () => {

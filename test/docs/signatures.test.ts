@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
 	buildOutboundRequest,
+	generateEd25519KeyPair,
 	generateMenderSecret,
 	generateSecretFor,
 	generateSigningSecret,
@@ -112,8 +113,10 @@ describe('docs/signatures.md', () => {
 		expect([...snippets.keys()].sort()).toEqual([
 			'receiver.mjs',
 			'verify-body-hmac.mjs',
+			'verify-standard-ed25519.mjs',
 			'verify-standard.mjs',
 			'verify-standardwebhooks.mjs',
+			'verify_ed25519.py',
 			'verify_webhooks.py',
 		]);
 	});
@@ -123,6 +126,7 @@ describe('docs/signatures.md', () => {
 			Object.keys(signedRequest(scheme, [generateSecretFor(scheme)]).headers).sort();
 		const common = ['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp'];
 		expect(names('standard')).toEqual([...common, 'webhook-signature'].sort());
+		expect(names('standard-ed25519')).toEqual([...common, 'webhook-signature'].sort());
 		expect(names('scalefusion')).toEqual([...common, 'x-sf-signature'].sort());
 		expect(names('mender')).toEqual([...common, 'x-men-algorithm', 'x-men-signature'].sort());
 		expect(signedRequest('mender', [generateMenderSecret()]).headers['x-men-algorithm']).toBe('MEN-HMAC-SHA256-Payload');
@@ -148,6 +152,9 @@ type StandardModule = {
 };
 type PackageModule = {
 	verifyWithStandardWebhooks: (headers: Record<string, string>, rawBody: Buffer | string, secret: string) => unknown;
+};
+type Ed25519Module = {
+	verifyStandardEd25519: (headers: Record<string, string>, rawBody: Buffer, publicKey: string, now?: number) => unknown;
 };
 type BodyHmacModule = {
 	verifyBodySignature: (signature: string | undefined, rawBody: Buffer, secret: string) => boolean;
@@ -235,6 +242,34 @@ describe('Node.js: Standard Webhooks with the standardwebhooks package', () => {
 		expect(() => verifyWithStandardWebhooks(request.headers, raw(request), generateSigningSecret())).toThrow();
 		const stale = signedRequest('standard', [secret], { timestamp: nowSeconds() - 301 });
 		expect(() => verifyWithStandardWebhooks(stale.headers, raw(stale), secret)).toThrow(/too old/);
+	});
+});
+
+describe('Node.js: Standard Webhooks Ed25519 with node:crypto', () => {
+	it('accepts a v1a request signed by the core with the public key, before and during a rotation', async () => {
+		const { verifyStandardEd25519 } = await load<Ed25519Module>('verify-standard-ed25519.mjs');
+		const [current, previous] = [generateEd25519KeyPair(), generateEd25519KeyPair()];
+		const single = signedRequest('standard-ed25519', [current.secretKey]);
+		expect(single.headers['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+		const event = verifyStandardEd25519(single.headers, raw(single), current.publicKey) as ReturnType<typeof envelope>;
+		expect(event.data.device.name).toContain('Zoë');
+		const rotating = signedRequest('standard-ed25519', [current.secretKey, previous.secretKey]);
+		expect(verifyStandardEd25519(rotating.headers, raw(rotating), current.publicKey)).toBeTruthy();
+		expect(verifyStandardEd25519(rotating.headers, raw(rotating), previous.publicKey)).toBeTruthy();
+	});
+
+	it('rejects the tampered twin, a re-serialised body, another key, an HMAC signature and a stale request', async () => {
+		const { verifyStandardEd25519 } = await load<Ed25519Module>('verify-standard-ed25519.mjs');
+		const { secretKey, publicKey } = generateEd25519KeyPair();
+		const request = signedRequest('standard-ed25519', [secretKey]);
+		expect(() => verifyStandardEd25519(request.headers, raw(tamperBody(request)), publicKey)).toThrow(/no v1a/);
+		expect(() => verifyStandardEd25519(request.headers, raw(reserialise(request)), publicKey)).toThrow(/no v1a/);
+		expect(() => verifyStandardEd25519(request.headers, raw(request), generateEd25519KeyPair().publicKey)).toThrow(/no v1a/);
+		expect(() => verifyStandardEd25519({ ...request.headers, 'webhook-id': 'msg_other' }, raw(request), publicKey)).toThrow();
+		const hmac = signedRequest('standard', [generateSigningSecret()]);
+		expect(() => verifyStandardEd25519(hmac.headers, raw(hmac), publicKey)).toThrow(/no v1a/);
+		const stale = signedRequest('standard-ed25519', [secretKey], { timestamp: nowSeconds() - 301 });
+		expect(() => verifyStandardEd25519(stale.headers, raw(stale), publicKey)).toThrow(/5 minutes/);
 	});
 });
 
@@ -353,11 +388,14 @@ const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 const hasPython = python.status === 0;
 
 /** Runs every case through the page's Python block in one python3 process; returns the verdicts. */
-function runPython(cases: { fn: string; headers: Record<string, string>; body: string; secret: string }[]): boolean[] {
+function runPython(
+	cases: { fn: string; headers: Record<string, string>; body: string; secret: string }[],
+	module = 'verify_webhooks',
+): boolean[] {
 	const driver = [
 		'import base64, json, sys',
 		`sys.path.insert(0, ${JSON.stringify(dir)})`,
-		'import verify_webhooks as v',
+		`import ${module} as v`,
 		'out = []',
 		'for c in json.load(sys.stdin):',
 		'    out.append(getattr(v, c["fn"])(c["headers"], base64.b64decode(c["body"]), c["secret"]))',
@@ -368,6 +406,35 @@ function runPython(cases: { fn: string; headers: Record<string, string>; body: s
 	if (result.status !== 0) throw new Error(`python3 failed: ${result.stderr}`);
 	return JSON.parse(result.stdout) as boolean[];
 }
+
+describe('Python: Standard Webhooks Ed25519 (cryptography)', () => {
+	const hasCryptography = hasPython && spawnSync('python3', ['-c', 'import cryptography'], { encoding: 'utf8' }).status === 0;
+
+	it('verifies v1a requests signed by the core with the public key and rejects their tampered twins', (ctx) => {
+		if (!hasCryptography) ctx.skip('python3 with the cryptography package is not installed: the ed25519 Python snippet was not run');
+		const [current, previous] = [generateEd25519KeyPair(), generateEd25519KeyPair()];
+		const request = signedRequest('standard-ed25519', [current.secretKey]);
+		const rotating = signedRequest('standard-ed25519', [current.secretKey, previous.secretKey]);
+		const stale = signedRequest('standard-ed25519', [current.secretKey], { timestamp: nowSeconds() - 301 });
+		const hmac = signedRequest('standard', [generateSigningSecret()]);
+		const cases: [OutboundRequest, string, boolean][] = [
+			[request, current.publicKey, true],
+			[tamperBody(request), current.publicKey, false],
+			[reserialise(request), current.publicKey, false],
+			[request, previous.publicKey, false],
+			[{ ...request, headers: { ...request.headers, 'webhook-id': 'msg_other' } }, current.publicKey, false],
+			[rotating, current.publicKey, true],
+			[rotating, previous.publicKey, true],
+			[stale, current.publicKey, false],
+			[hmac, current.publicKey, false],
+		];
+		const verdicts = runPython(
+			cases.map(([r, key]) => ({ fn: 'verify_standard_ed25519', headers: r.headers, body: r.body, secret: key })),
+			'verify_ed25519',
+		);
+		expect(verdicts).toEqual(cases.map(([, , expected]) => expected));
+	});
+});
 
 describe('Python (hmac, hashlib)', () => {
 	it('verifies requests signed by the core and rejects their tampered twins', (ctx) => {

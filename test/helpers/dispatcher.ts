@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningDispatcher, type StartOptions, startDispatcher } from '../../server';
+import type { LogLevel } from '../../server/observability/logger';
 import { createTestDatabase } from './postgres';
 
 export const TEST_API_KEY = 'test-admin-key-0123456789';
@@ -42,6 +43,8 @@ export async function startTestDispatcher(options: Partial<StartOptions> = {}): 
 		allowHttp: true,
 		allowedCidrs: ['127.0.0.0/8'],
 		retryScheduleSeconds: [0.1, 0.2, 0.3],
+		// Quiet unless asked: DISPATCHER_LOG_LEVEL=info npx vitest … shows the dispatchers' logs.
+		logLevel: (process.env.DISPATCHER_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
 		...options,
 		dataFile,
 	});

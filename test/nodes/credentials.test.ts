@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
+import { generateEd25519KeyPair } from '../../core';
 import { DestinationAuthApi } from '../../credentials/DestinationAuthApi.credentials';
 import { MdmDispatcherApi } from '../../credentials/MdmDispatcherApi.credentials';
 import { WebhookSigningSecretApi } from '../../credentials/WebhookSigningSecretApi.credentials';
@@ -40,6 +41,7 @@ describe('credential types', () => {
 		const scheme = signing.properties.find((p) => p.name === 'scheme');
 		expect(scheme?.options?.map((o) => (o as { value: string }).value)).toEqual([
 			'standard',
+			'standard-ed25519',
 			'scalefusion',
 			'mender',
 			'hmac',
@@ -75,6 +77,15 @@ describe('offline credential tests', () => {
 		expect(bad.message).toMatch(/Standard Webhooks/);
 		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'hmac', secret: 'x' }))).status).toBe('OK');
 		expect((await webhookSigningSecretTest.call(context, credential({ scheme: 'mender', secret: '' }))).status).toBe('Error');
+	});
+
+	it('signing secret: an ed25519 public key verifies, its secret key also signs, anything else is refused', async () => {
+		const { secretKey, publicKey } = generateEd25519KeyPair();
+		const test = (secret: string) => webhookSigningSecretTest.call(context, credential({ scheme: 'standard-ed25519', secret }));
+		expect(await test(publicKey)).toMatchObject({ status: 'OK', message: expect.stringMatching(/public key .*verify/) });
+		expect(await test(secretKey)).toMatchObject({ status: 'OK', message: expect.stringMatching(/sign .*and verify/) });
+		expect(await test(`whsec_${randomBytes(24).toString('base64')}`)).toMatchObject({ status: 'Error', message: expect.stringMatching(/ed25519/) });
+		expect(await test('whpk_AQID')).toMatchObject({ status: 'Error' });
 	});
 
 	it('signing secret: a Mender secret must be hex, as Mender requires', async () => {

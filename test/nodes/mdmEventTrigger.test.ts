@@ -598,3 +598,49 @@ describe('MDM Event Trigger -> Send Webhook in one workflow (n8n-core WorkflowEx
 		}
 	});
 });
+
+describe('MDM Event Trigger: Ed25519 signatures (n8n keeps only the public key)', () => {
+	it('registers a standard-ed25519 webhook, keeps its whpk_ key, runs on a delivery and refuses a tampered copy', async () => {
+		const s = await setup({ events: ['device.enrolled'], signatureScheme: 'standard-ed25519' });
+		await lifecycle.create.call(s.hooks());
+		const { webhookId, secret } = s.stored();
+		expect(secret).toMatch(/^whpk_/);
+		expect(JSON.stringify(s.staticData)).not.toMatch(/whsk_|whsec_/);
+		const registered = await dispatcher.api.get(`/v1/webhooks/${webhookId}`);
+		expect(registered.body.signing).toMatchObject({ scheme: 'standard-ed25519', publicKey: secret });
+		expect(await lifecycle.checkExists.call(s.hooks())).toBe(true);
+
+		// A delivery from the dispatcher starts an execution.
+		const event = sampleEvent('device.enrolled');
+		const accepted = await dispatcher.api.post('/v1/events', event);
+		const done = await dispatcher.api.waitForDelivery(accepted.body.deliveries[0].id);
+		expect(done.status).toBe('succeeded');
+		expect(s.front.executions.map((e) => e[0][0].json)).toEqual([event]);
+
+		// The same signed request with a changed body is refused; so is an HMAC-signed one.
+		const sent = (await dispatcher.api.get(`/v1/deliveries/${done.id}`)).body.request;
+		const replay = (body: string) =>
+			fetch(s.productionUrl, {
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					'webhook-id': sent.headers['webhook-id'],
+					'webhook-timestamp': sent.headers['webhook-timestamp'],
+					'webhook-signature': sent.headers['webhook-signature'],
+				},
+				body,
+			});
+		expect((await replay(sent.body)).status).toBe(200);
+		const forged = await replay(sent.body.replace(event.id, 'evt_forged'));
+		expect(forged.status).toBe(401);
+		expect(((await forged.json()) as IDataObject).error).toMatchObject({ code: 'bad_signature' });
+		const hmac = await postSigned(s.productionUrl, `whsec_${randomBytes(24).toString('base64')}`, JSON.stringify(event));
+		expect(hmac.status).toBe(401);
+		expect(s.front.executions).toHaveLength(2);
+
+		// Switching the node back to HMAC makes the stored webhook stale.
+		s.node.parameters.signatureScheme = 'standard';
+		expect(await lifecycle.checkExists.call(s.hooks())).toBe(false);
+		expect((await dispatcher.api.get(`/v1/webhooks/${webhookId}`)).status).toBe(404);
+	});
+});

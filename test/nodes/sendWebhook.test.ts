@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { renderTemplate, verifySignature } from '../../core';
+import { generateEd25519KeyPair, renderTemplate, verifySignature } from '../../core';
 import type { EventEnvelope } from '../../core';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { startTestDispatcher } from '../helpers/dispatcher';
@@ -116,6 +116,21 @@ describe('Send Webhook: signed delivery', () => {
 		expect(verifySignature('scalefusion', { headers: sf.headers, body: sf.raw, secret: HMAC_SECRET }).valid).toBe(true);
 		expect(verifySignature('mender', { headers: men.headers, body: men.raw, secret: MENDER_SECRET }).valid).toBe(true);
 		expect(sf.headers['webhook-signature']).toBeUndefined();
+	});
+
+	it('Standard Webhooks Ed25519: signed with the whsk_ key, verified with its whpk_ public key; a public key cannot sign', async () => {
+		const { secretKey, publicKey } = generateEd25519KeyPair();
+		await send({ payloadSource: 'template', signing: 'webhookSigningSecretApi' }, undefined, {
+			webhookSigningSecretApi: { scheme: 'standard-ed25519', secret: secretKey },
+		});
+		const [req] = receiver.requests;
+		expect(req.headers['webhook-signature']).toMatch(/^v1a,/);
+		expect(verifySignature('standard-ed25519', { headers: req.headers, body: req.raw, secret: publicKey })).toEqual({ valid: true });
+		const { task } = await send({ payloadSource: 'template', signing: 'webhookSigningSecretApi' }, undefined, {
+			webhookSigningSecretApi: { scheme: 'standard-ed25519', secret: publicKey },
+		});
+		expect(task.error?.message).toMatch(/cannot sign with "standard-ed25519"/);
+		expect(receiver.requests).toHaveLength(1);
 	});
 
 	it('a Mender credential whose secret is not hex is a clear node error, nothing sent', async () => {

@@ -8,10 +8,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { VerifySignature } from '../../nodes/VerifySignature/VerifySignature.node';
+import { type TestDispatcher, startTestDispatcher } from '../helpers/dispatcher';
 import { menderEvent, menderHeaders, menderWebhookBody } from '../helpers/mender';
+import { type Receiver, startReceiver } from '../helpers/receiver';
 import { executeNode } from './helpers/n8n';
 
 const STANDARD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -305,5 +307,72 @@ describe('Verify Signature: node contract', () => {
 		});
 		expect(valid).toHaveLength(0);
 		expect(invalid[0].json.signatureError).toMatchObject({ reason: 'missing_body' });
+	});
+});
+
+describe('Verify Signature: Standard Webhooks Ed25519, as a real dispatcher signs it', () => {
+	let dispatcher: TestDispatcher;
+	let receiver: Receiver;
+	let keys: { secret: string; publicKey: string };
+	let received: { headers: Record<string, string>; raw: Buffer };
+
+	beforeAll(async () => {
+		dispatcher = await startTestDispatcher();
+		receiver = await startReceiver();
+		const created = await dispatcher.api.post('/v1/webhooks', {
+			name: 'n8n verify',
+			url: receiver.url,
+			signing: { scheme: 'standard-ed25519' },
+			events: ['device.enrolled'],
+		});
+		keys = created.body.signing;
+		const accepted = await dispatcher.api.post('/v1/events', { type: 'device.enrolled', data: envelope.data });
+		await dispatcher.api.waitForDelivery(accepted.body.deliveries[0].id);
+		const [request] = await receiver.waitFor(1);
+		received = { headers: request.headers as Record<string, string>, raw: request.raw };
+	});
+	afterAll(async () => {
+		await receiver?.close();
+		await dispatcher?.close();
+	});
+
+	it('the public key verifies the delivery (Valid); a tampered body, another key and an HMAC signature are Invalid', async () => {
+		const pick = ({ 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': sig }: Record<string, string>) => ({
+			'webhook-id': id,
+			'webhook-timestamp': ts,
+			'webhook-signature': sig,
+		});
+		const headers = pick(received.headers);
+		const good = webhookItem(headers, received.raw);
+		const tampered = webhookItem(headers, Buffer.from(received.raw.toString('utf8').replace('dev_1', 'dev_2')));
+		const hmacSigned = webhookItem(standardHeaders(STANDARD_SECRET, RAW));
+		const { valid, invalid } = await verify({ scheme: 'standard-ed25519' }, [good, tampered, hmacSigned], {
+			scheme: 'standard-ed25519',
+			secret: keys.publicKey,
+		});
+		expect(valid.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+		expect(invalid.map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+		expect(invalid.map((i) => (i.json.signatureError as IDataObject).reason)).toEqual(['bad_signature', 'bad_signature']);
+
+		const other = await dispatcher.api.post('/v1/webhooks', { name: 'other keys', url: receiver.url, signing: { scheme: 'standard-ed25519' } });
+		const otherKey = await verify({ scheme: 'standard-ed25519' }, [good], { scheme: 'standard-ed25519', secret: other.body.signing.publicKey });
+		expect(otherKey.invalid).toHaveLength(1);
+	});
+
+	it('a credential holding the whsk_ secret key verifies too; anything else is a node error naming the public key', async () => {
+		const good = webhookItem(received.headers, received.raw);
+		const withSecret = await verify({ scheme: 'standard-ed25519' }, [good], { scheme: 'standard-ed25519', secret: keys.secret });
+		expect(withSecret.valid).toHaveLength(1);
+		const { task } = await executeNode(
+			{
+				type: 'verifySignature',
+				parameters: { binaryPropertyName: 'data', scheme: 'standard-ed25519' } as IDataObject as never,
+				credentials: { webhookSigningSecretApi: { id: 'cred-sign', name: 'Signing secret' } },
+			},
+			[good],
+			{ credentials: { webhookSigningSecretApi: { scheme: 'standard-ed25519', secret: STANDARD_SECRET } } },
+		);
+		expect(task.error?.message).toMatch(/cannot verify Standard Webhooks Ed25519/);
+		expect(String((task.error as { description?: string } | undefined)?.description)).toMatch(/whpk_/);
 	});
 });

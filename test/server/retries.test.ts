@@ -101,13 +101,14 @@ describe('retries', () => {
 		const secondId = second.body.deliveries.find((d: { webhookId: string }) => d.webhookId === hook.id).id;
 		await dispatcher.api.waitForDelivery(secondId);
 		const summaryBefore = await dispatcher.api.get(`/v1/deliveries/summary?webhookId=${hook.id}`);
-		expect(summaryBefore.body).toEqual({ total: 2, succeeded: 1, failed: 1, pending: 0 });
+		expect(summaryBefore.body).toMatchObject({ total: 2, succeeded: 1, failed: 1, pending: 0, failuresByClass: { http_4xx: 1, http_5xx: 0 } });
+		expect(summaryBefore.body.byWebhook).toEqual([expect.objectContaining({ webhookId: hook.id, name: hook.name, total: 2, failed: 1 })]);
 		target.respondWith({ status: 204 });
 		const bulk = await dispatcher.api.post('/v1/deliveries/retry', { filter: { webhookId: hook.id, status: 'failed' } });
 		expect(bulk.status, bulk.text).toBe(202);
 		expect(bulk.body.requeued).toBe(1);
 		expect((await dispatcher.api.waitForDelivery(secondId)).status).toBe('succeeded');
 		const summaryAfter = await dispatcher.api.get(`/v1/deliveries/summary?webhookId=${hook.id}`);
-		expect(summaryAfter.body).toEqual({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(summaryAfter.body).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0, failuresByClass: { http_4xx: 0 } });
 	});
 });

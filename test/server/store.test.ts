@@ -70,7 +70,7 @@ describe('LowdbStore', () => {
 		expect(pending.data.map((d) => d.id).reverse()).toEqual(Array.from({ length: 200 }, (_, n) => `msg_${n}_1`));
 		expect(await reopened.getDelivery('msg_7_0')).toMatchObject({ status: 'succeeded', attemptCount: 1, responseCode: 200 });
 		expect((await reopened.getEvent('evt_199'))?.data).toEqual({ device: { id: 'd199' } });
-		expect(await reopened.summarizeDeliveries({})).toEqual({ total: 400, succeeded: 200, failed: 0, pending: 200 });
+		expect(await reopened.summarizeDeliveries({})).toMatchObject({ total: 400, succeeded: 200, failed: 0, pending: 200 });
 		const page = await reopened.queryDeliveries({ status: 'succeeded' }, 50, null);
 		expect(page.data[0].id).toBe('msg_199_0');
 		const next = await reopened.queryDeliveries({ status: 'succeeded' }, 50, page.nextCursor);
@@ -111,7 +111,7 @@ describe('LowdbStore', () => {
 			}
 		}
 		await store.prune('2026-11-23T00:00:00.000Z');
-		expect(await store.summarizeDeliveries({})).toEqual({ total: 5, succeeded: 0, failed: 0, pending: 5 });
+		expect(await store.summarizeDeliveries({})).toMatchObject({ total: 5, succeeded: 0, failed: 0, pending: 5 });
 		expect(await store.getEvent('evt_2')).toBeDefined();
 		expect(await store.getEvent('evt_7')).toBeUndefined();
 		await store.close();

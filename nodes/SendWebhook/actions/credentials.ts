@@ -5,7 +5,7 @@ import { signingSecretProblem } from '../../../core';
 import type { DestinationAuth, SigningSchemeName } from '../../../core';
 
 /** The schemes Send Webhook can sign with (generic HMAC is verification-only). */
-const SENDING_SCHEMES: readonly SigningSchemeName[] = ['standard', 'scalefusion', 'mender'];
+const SENDING_SCHEMES: readonly SigningSchemeName[] = ['standard', 'standard-ed25519', 'scalefusion', 'mender'];
 
 /** The destination auth the core puts into the request (`none` unless a credential is chosen). */
 export async function resolveAuth(this: IExecuteFunctions, itemIndex: number): Promise<DestinationAuth> {
@@ -55,7 +55,7 @@ export async function resolveSigning(
 			{
 				itemIndex,
 				description:
-					'Send Webhook signs with Standard Webhooks, Scalefusion or Mender; generic HMAC is for Verify Signature only',
+					'Send Webhook signs with Standard Webhooks (HMAC or Ed25519), Scalefusion or Mender; generic HMAC is for Verify Signature only',
 			},
 		);
 	}

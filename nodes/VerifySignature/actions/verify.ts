@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { verifyHmac, verifySignature } from '../../../core';
 import type { VerifyResult } from '../../../core';
 
-export type VerifySchemeName = 'standard' | 'scalefusion' | 'mender' | 'hmac';
+export type VerifySchemeName = 'standard' | 'standard-ed25519' | 'scalefusion' | 'mender' | 'hmac';
 type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 type HmacEncoding = 'hex' | 'base64';
 

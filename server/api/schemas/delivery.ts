@@ -1,13 +1,14 @@
 /** JSON Schemas of the delivery log's queries and bulk retry. */
 import type { JsonSchema } from '../../../core/types';
 
-const filterProperties: Record<string, JsonSchema> = {
+export const filterProperties: Record<string, JsonSchema> = {
 	webhookId: { type: 'string', minLength: 1 },
 	profileId: { type: 'string', minLength: 1 },
 	eventType: { type: 'string', minLength: 1 },
 	status: { enum: ['pending', 'succeeded', 'failed'] },
 	responseCode: { type: 'integer', minimum: 100, maximum: 599 },
 	requestId: { type: 'string', minLength: 1, description: 'The delivery id, sent as `webhook-id`.' },
+	eventId: { type: 'string', minLength: 1, maxLength: 128, description: 'The deliveries of one event.' },
 	from: { type: 'string', format: 'date-time' },
 	to: { type: 'string', format: 'date-time' },
 };

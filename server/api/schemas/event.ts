@@ -8,8 +8,13 @@ export const eventIngestSchema: JsonSchema = {
 	additionalProperties: false,
 	required: ['type', 'data'],
 	properties: {
-		type: { type: 'string', minLength: 1, maxLength: 100, description: 'A type from `GET /v1/event-types`.' },
-		data: { type: 'object', description: 'Validated against the type\'s JSON Schema; `device.id` is always required.' },
+		type: {
+			type: 'string',
+			minLength: 1,
+			maxLength: 100,
+			description: 'A type from `GET /v1/event-types` (operational types are emitted by the dispatcher only).',
+		},
+		data: { type: 'object', additionalProperties: true, description: 'Validated against the type\'s JSON Schema; device events always need `device.id`.' },
 		id: {
 			type: 'string',
 			pattern: EVENT_ID_PATTERN,

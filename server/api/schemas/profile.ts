@@ -3,7 +3,7 @@ import type { JsonSchema } from '../../../core/types';
 import type { ProfileInput, ProfilePatch } from '../../domain/inputs';
 import { RESOURCE_NAME } from './common';
 
-const profileProperties: Record<string, JsonSchema> = {
+export const profileProperties: Record<string, JsonSchema> = {
 	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	events: {

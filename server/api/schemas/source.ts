@@ -19,7 +19,7 @@ const hmac: JsonSchema = {
 	},
 };
 
-const sourceProperties: Record<string, JsonSchema> = {
+export const sourceProperties: Record<string, JsonSchema> = {
 	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	enabled: { type: 'boolean', description: 'false: the ingest URL answers 404 `source_disabled` (counted), nothing is stored.' },

@@ -1,4 +1,5 @@
 /** JSON Schemas of webhook bodies; the OpenAPI document is built from these too. */
+import { SIGNING_SCHEME_NAMES } from '../../../core';
 import type { JsonSchema } from '../../../core/types';
 import type { WebhookInput, WebhookPatch } from '../../domain/inputs';
 import { NO_LINE_BREAK_OR_NUL, RESOURCE_NAME } from './common';
@@ -63,20 +64,20 @@ const auth: JsonSchema = {
 	],
 };
 
-const signing: JsonSchema = {
+export const signingSchema: JsonSchema = {
 	type: 'object',
 	description:
-		'Signature scheme. A secret is generated when none is given (`whsec_` + base64; for `mender` 32 random bytes in hex, since Mender keys its HMAC with the hex-decoded secret and a `mender` secret must be hex, at most 64 characters); it is shown in full only in the create answer and by secret rotation.',
+		'Signature scheme. A secret is generated when none is given (`whsec_` + base64; for `standard-ed25519` an ed25519 secret key `whsk_` + base64 of its 32-byte seed, whose public key `whpk_…` every answer shows as `publicKey`; for `mender` 32 random bytes in hex, since Mender keys its HMAC with the hex-decoded secret and a `mender` secret must be hex, at most 64 characters); it is shown in full only in the create answer and by secret rotation.',
 	additionalProperties: false,
 	required: ['scheme'],
 	properties: {
-		scheme: { enum: ['standard', 'scalefusion', 'mender', 'none'] },
+		scheme: { enum: [...SIGNING_SCHEME_NAMES] },
 		secret: SIGNING_SECRET,
 	},
 };
 
 /** Field rules shared by create and update. */
-const webhookProperties: Record<string, JsonSchema> = {
+export const webhookProperties: Record<string, JsonSchema> = {
 	name: RESOURCE_NAME,
 	description: { type: 'string', maxLength: 512 },
 	template: { enum: ['slack', 'teams', 'custom'], description: 'Body template when no profile payload applies.' },
@@ -92,7 +93,7 @@ const webhookProperties: Record<string, JsonSchema> = {
 	timeoutSeconds: { type: 'integer', minimum: 0, maximum: 60, description: '0 = no timeout of its own (capped at 60 s).' },
 	enabled: { type: 'boolean', description: 'false pauses deliveries; they wait and go out when enabled again.' },
 	auth,
-	signing,
+	signing: signingSchema,
 	headers: {
 		type: 'object',
 		maxProperties: 32,
@@ -135,7 +136,7 @@ export const webhookCreateSchema: JsonSchema = {
 		timeoutSeconds: { ...webhookProperties.timeoutSeconds, default: 30 },
 		enabled: { ...webhookProperties.enabled, default: true },
 		auth: { ...auth, default: { type: 'none' } },
-		signing: { ...signing, default: { scheme: 'standard' } },
+		signing: { ...signingSchema, default: { scheme: 'standard' } },
 		headers: { ...webhookProperties.headers, default: {} },
 		nonSecretHeaders: { ...webhookProperties.nonSecretHeaders, default: [] },
 		events: { ...webhookProperties.events, default: [] },

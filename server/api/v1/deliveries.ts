@@ -20,7 +20,11 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 	});
 
 	router.get('/deliveries/summary', async (request, response) => {
-		response.json(await deliveries.summarize(validateSummary(request.query)));
+		const summary = await deliveries.summarize(validateSummary(request.query));
+		// Names as they are now (null for a webhook deleted since).
+		const names = new Map((await context.webhooks.list()).map((webhook) => [webhook.id, webhook.name]));
+		const byWebhook = summary.byWebhook.map(({ webhookId, ...counts }) => ({ webhookId, name: names.get(webhookId) ?? null, ...counts }));
+		response.json({ ...summary, byWebhook });
 	});
 
 	router.get('/deliveries/:id', async (request, response) => {
@@ -41,7 +45,7 @@ export function deliveriesRouter(context: DispatcherContext): Router {
 	return router;
 }
 
-function listItem(delivery: DeliveryRecord) {
+export function listItem(delivery: DeliveryRecord) {
 	const { attempts: _attempts, request: _request, ...item } = delivery;
 	return item;
 }

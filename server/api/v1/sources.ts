@@ -1,6 +1,7 @@
 /** Ingest sources: CRUD and rotation; URL tokens and secrets in full only in the create and rotate answers. */
 import { type Request, Router } from 'express';
 import type { DispatcherContext } from '../../context';
+import { publicOrigin } from '../../http/origin';
 import { compileValidator } from '../../http/validation';
 import {
 	type SourceCreateBody,
@@ -12,7 +13,7 @@ import {
 
 /** The dispatcher's public origin: `DISPATCHER_PUBLIC_URL`, else the origin this request reached. */
 function originOf(context: DispatcherContext, request: Request): string {
-	return context.publicUrl ?? `${request.protocol}://${request.get('host') ?? '127.0.0.1'}`;
+	return publicOrigin(context.publicUrl, request);
 }
 
 export function sourcesRouter(context: DispatcherContext): Router {

@@ -9,6 +9,7 @@ export const CATEGORY_LABELS: Record<EventCategory, string> = {
 	device_update: 'Device update',
 	availability: 'Availability',
 	compliance: 'Compliance',
+	operational: 'Operational (the dispatcher about its webhooks)',
 	test: 'Test',
 };
 

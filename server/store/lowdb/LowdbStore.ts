@@ -11,6 +11,7 @@
  * disk: a write that fails leaves nothing in memory, so no answer can say "stored" untruly.
  * The queue (due order, leases) lives in memory: one process owns it.
  */
+import { groupRecords, summarizeGroups } from '../../domain/deliverySummary';
 import path from 'node:path';
 import { ConflictError, InvalidCursorError, NotFoundError } from '../../domain/errors';
 import type {
@@ -72,6 +73,8 @@ export interface LowdbStoreOptions {
 	sync?: boolean;
 	/** The file layer (tests pass one that makes real writes fail). */
 	files?: StoreFiles;
+	/** Told how long each durable write waited for the disk, in seconds (metrics). */
+	onCommit?: (seconds: number) => void;
 }
 
 /** Appended to every refusal to open: what the operator can do. */
@@ -365,6 +368,17 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	}
 
 	async queryDeliveries(filter: DeliveryFilter, limit: number, cursor: string | null): Promise<DeliveryPage> {
+		if (filter.eventId !== undefined) {
+			// One event's deliveries: read through its record, newest first as every page.
+			const all = await this.deliveriesOfEvent(filter);
+			let start = 0;
+			if (cursor !== null) {
+				start = all.findIndex((delivery) => delivery.id === decodeCursor(cursor)) + 1;
+				if (start === 0) throw new InvalidCursorError();
+			}
+			const data = all.slice(start, start + limit);
+			return { data, nextCursor: start + limit < all.length ? encodeCursor(data[data.length - 1].id) : null };
+		}
 		if (filter.requestId !== undefined) {
 			const one = cursor === null ? await this.getDelivery(filter.requestId) : undefined;
 			return { data: one && matchesFilter(one, filter) ? [one] : [], nextCursor: null };
@@ -381,7 +395,18 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		return { data, nextCursor: slots.length > limit && data.length > 0 ? encodeCursor(data[data.length - 1].id) : null };
 	}
 
+	/** The deliveries of `filter.eventId` that match the rest of the filter, newest first. */
+	private async deliveriesOfEvent(filter: DeliveryFilter): Promise<DeliveryRecord[]> {
+		const event = filter.eventId === undefined ? undefined : await this.getEvent(filter.eventId);
+		if (!event) return [];
+		const records = await Promise.all(event.deliveries.map((ref) => this.getDelivery(ref.id)));
+		return records
+			.filter((d): d is DeliveryRecord => d !== undefined && matchesFilter(d, filter))
+			.sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+	}
+
 	async summarizeDeliveries(filter: DeliveryFilter): Promise<DeliverySummary> {
+		if (filter.eventId !== undefined) return summarizeGroups(groupRecords(await this.deliveriesOfEvent(filter)));
 		return this.deliveries.summarize(filter);
 	}
 
@@ -482,6 +507,17 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		for (const delivery of requeued) this.enqueue(delivery.id, Date.parse(at));
 		this.wake();
 		return requeued;
+	}
+
+	async pendingStats(): Promise<{ pending: number; oldestCreatedAt: string | null }> {
+		let pending = 0;
+		let oldest: string | null = null;
+		for (const delivery of this.deliveries.hotRecords()) {
+			if (delivery.status !== 'pending') continue;
+			pending++;
+			if (oldest === null || delivery.createdAt < oldest) oldest = delivery.createdAt;
+		}
+		return { pending, oldestCreatedAt: oldest };
 	}
 
 	async nextDueAt(): Promise<number | null> {
@@ -600,7 +636,10 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 		if (!this.journal) throw new Error('store is not open');
 		// An attempt's result lost in a crash only repeats that attempt (at-least-once), so it
 		// waits for the next event's write rather than paying a disk sync of its own.
-		await this.journal.appendLines([line], DEFERRABLE.has(operation.op));
+		const deferred = DEFERRABLE.has(operation.op);
+		const started = performance.now();
+		await this.journal.appendLines([line], deferred);
+		if (!deferred) this.options.onCommit?.((performance.now() - started) / 1000);
 		// Lines are written and resolved in order, so operations are applied in journal order.
 		this.apply(operation);
 		if (this.journal.size > this.compactAfterBytes && !this.compacting) {
@@ -895,6 +934,8 @@ function matchesFilter(delivery: DeliveryRecord, filter: DeliveryFilter): boolea
 	if (filter.eventType !== undefined && delivery.eventType !== filter.eventType) return false;
 	if (filter.status !== undefined && delivery.status !== filter.status) return false;
 	if (filter.responseCode !== undefined && delivery.responseCode !== filter.responseCode) return false;
+	if (filter.requestId !== undefined && delivery.id !== filter.requestId) return false;
+	if (filter.eventId !== undefined && delivery.eventId !== filter.eventId) return false;
 	if (filter.from !== undefined && delivery.createdAt < filter.from) return false;
 	if (filter.to !== undefined && delivery.createdAt > filter.to) return false;
 	return true;

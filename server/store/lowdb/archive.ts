@@ -368,7 +368,8 @@ function encodeIndexRecord(buffer: Buffer, at: number, entry: Appended, deliveri
 	const delivery = entry.record as DeliveryRecord;
 	const c = deliveries.columnsOf(delivery);
 	buffer.writeUInt8(KIND_DELIVERY, at);
-	buffer.writeUInt8(c.status, at + 1);
+	// The status (0-2) in the low bits, the last attempt's failure class (0-6) in the high ones.
+	buffer.writeUInt8(c.status | (c.failure << 4), at + 1);
 	buffer.writeUInt16LE(c.code, at + 2);
 	buffer.writeUInt32LE(c.webhook, at + 12);
 	buffer.writeUInt32LE(c.profile, at + 16);
@@ -385,7 +386,7 @@ function decodeIndex(index: Buffer, file: number, deliveries: DeliveryIndex, eve
 	const u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
 	const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
 	const f64 = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3);
-	const columns = { webhook: 0, profile: 0, eventType: 0, status: 0, code: 0 };
+	const columns = { webhook: 0, profile: 0, eventType: 0, status: 0, code: 0, failure: 0 };
 	const location = { file, offset: 0, length: 0 };
 	for (let i = 0, n = bytes.length / RECORD_BYTES; i < n; i++) {
 		const w = i * 10; // 32-bit words per record
@@ -395,8 +396,9 @@ function decodeIndex(index: Buffer, file: number, deliveries: DeliveryIndex, eve
 			events.addArchived(u32[w + 1], u32[w + 2], f64[i * 5 + 3], location);
 			continue;
 		}
-		const status = u8[i * RECORD_BYTES + 1];
+		const status = u8[i * RECORD_BYTES + 1] & 0x0f;
 		columns.status = status <= STATUS_CODES.failed ? status : STATUS_CODES.failed;
+		columns.failure = u8[i * RECORD_BYTES + 1] >> 4;
 		columns.code = u16[i * 20 + 1];
 		columns.webhook = u32[w + 3];
 		columns.profile = u32[w + 4];

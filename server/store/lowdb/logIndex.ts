@@ -8,7 +8,15 @@
  * Slots are kept in creation order (sorted once at load, appended after), so a newest-first page
  * is a backward scan of the filter columns from the cursor's slot.
  */
+import { FAILURE_CLASSES } from '../../../core';
+import { type SummaryGroup, lastFailure, summarizeGroups } from '../../domain/deliverySummary';
 import type { DeliveryFilter, DeliveryRecord, DeliveryStatus, DeliverySummary, EventRecord } from '../../domain/records';
+
+/** A delivery's last failure class as a number: 0 none, else 1 + its index in FAILURE_CLASSES. */
+export function failureCode(delivery: Pick<DeliveryRecord, 'status' | 'attempts'>): number {
+	const failure = lastFailure(delivery);
+	return failure === null ? 0 : FAILURE_CLASSES.indexOf(failure) + 1;
+}
 
 /** `file` of a slot whose record is an object in memory, not in an archive file. */
 export const HOT = 0xffff;
@@ -307,6 +315,8 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 	private eventType = new Uint32Array(this.capacity);
 	private status = new Uint8Array(this.capacity);
 	private code = new Uint16Array(this.capacity);
+	/** `failureCode` of the delivery (0: none). */
+	private failure = new Uint8Array(this.capacity);
 
 	constructor(readonly symbols: SymbolTable) {
 		super();
@@ -325,7 +335,7 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 		lo: number,
 		timeMs: number,
 		location: { file: number; offset: number; length: number },
-		columns: { webhook: number; profile: number; eventType: number; status: number; code: number },
+		columns: { webhook: number; profile: number; eventType: number; status: number; code: number; failure: number },
 	): void {
 		const slot = this.addArchived(hi, lo, timeMs, location);
 		if (this.hotRecord(slot) !== undefined) return;
@@ -334,6 +344,7 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 		this.eventType[slot] = columns.eventType;
 		this.status[slot] = columns.status;
 		this.code[slot] = columns.code;
+		this.failure[slot] = columns.failure;
 	}
 
 	statusOf(slot: number): number {
@@ -341,13 +352,14 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 	}
 
 	/** The index-file fields of a record (symbols interned). */
-	columnsOf(record: DeliveryRecord): { webhook: number; profile: number; eventType: number; status: number; code: number } {
+	columnsOf(record: DeliveryRecord): { webhook: number; profile: number; eventType: number; status: number; code: number; failure: number } {
 		return {
 			webhook: this.symbols.intern(record.webhookId),
 			profile: this.symbols.intern(record.profileId),
 			eventType: this.symbols.intern(record.eventType),
 			status: STATUS_CODES[record.status],
 			code: record.responseCode ?? 0,
+			failure: failureCode(record),
 		};
 	}
 
@@ -359,13 +371,25 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 	}
 
 	summarize(filter: DeliveryFilter): DeliverySummary {
-		const counts = [0, 0, 0];
-		const status = this.status;
+		// Counted per (webhook, status, failure) key in the loop, named once after it.
+		const counts = new Map<number, number>();
+		const { status, failure, webhook } = this;
 		this.each(filter, this.size, (slot) => {
-			counts[status[slot]]++;
+			const key = webhook[slot] * 64 + status[slot] * 8 + failure[slot];
+			counts.set(key, (counts.get(key) ?? 0) + 1);
 			return true;
 		});
-		return { total: counts[0] + counts[1] + counts[2], pending: counts[0], succeeded: counts[1], failed: counts[2] };
+		const groups: SummaryGroup[] = [];
+		for (const [key, count] of counts) {
+			const code = key % 8;
+			groups.push({
+				webhookId: this.symbols.name(Math.floor(key / 64)),
+				status: STATUS_NAMES[Math.floor(key / 8) % 8],
+				failure: code === 0 ? null : FAILURE_CLASSES[code - 1],
+				count,
+			});
+		}
+		return summarizeGroups(groups);
 	}
 
 	/**
@@ -403,6 +427,7 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 		this.eventType[slot] = c.eventType;
 		this.status[slot] = c.status;
 		this.code[slot] = c.code;
+		this.failure[slot] = c.failure;
 	}
 
 	private compile(filter: DeliveryFilter): CompiledFilter {
@@ -430,6 +455,7 @@ export class DeliveryIndex extends RecordIndex<DeliveryRecord> {
 		this.eventType = pick(this.eventType);
 		this.status = pick(this.status);
 		this.code = pick(this.code);
+		this.failure = pick(this.failure);
 	}
 }
 

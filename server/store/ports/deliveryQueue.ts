@@ -35,6 +35,8 @@ export interface DeliveryQueue {
 	release(owner: string): Promise<void>;
 	/** Puts finished deliveries back in the queue (replay); returns the ones re-queued. */
 	requeue(ids: string[], at: string): Promise<DeliveryRecord[]>;
+	/** How many deliveries are pending, and when the oldest of them was created (metrics). */
+	pendingStats(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
 	/** When the earliest claimable delivery is due (ms since epoch), or null when none waits. */
 	nextDueAt(): Promise<number | null>;
 	/** Calls `listener` when new work may be due: enqueued or re-queued here or elsewhere. */

@@ -6,7 +6,9 @@ import type {
 	DeliverySummary,
 	EventRecord,
 } from '../../domain/records';
+import { summarizeGroups } from '../../domain/deliverySummary';
 import { InvalidCursorError } from '../../domain/errors';
+import { failureClass } from '../../domain/failureClass';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { DeliveryLog } from '../ports/deliveryLog';
 import type { Database } from './database';
@@ -43,18 +45,30 @@ export class PgDeliveryLog implements DeliveryLog {
 		return { data, nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null };
 	}
 
+	/**
+	 * Grouped by webhook, status and what classifies the last attempt (its status code and the
+	 * start of its error text), then classed and counted by the domain's one rule.
+	 */
 	async summarizeDeliveries(filter: DeliveryFilter): Promise<DeliverySummary> {
 		const { where, values } = whereClause(filter);
-		const { rows } = await this.db.query<{ total: string; succeeded: string; failed: string; pending: string }>(
-			`SELECT count(*) AS total,
-			   count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
-			   count(*) FILTER (WHERE status = 'failed') AS failed,
-			   count(*) FILTER (WHERE status = 'pending') AS pending
-			 FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+		const { rows } = await this.db.query<{ webhook_id: string; status: DeliveryRecord['status']; code: number | null; error: string | null; attempted: boolean; n: string }>(
+			`SELECT webhook_id, status,
+			   (attempts->-1->>'statusCode')::integer AS code,
+			   left(attempts->-1->>'error', 40) AS error,
+			   jsonb_array_length(attempts) > 0 AS attempted,
+			   count(*) AS n
+			 FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+			 GROUP BY 1, 2, 3, 4, 5`,
 			values,
 		);
-		const row = rows[0];
-		return { total: Number(row.total), succeeded: Number(row.succeeded), failed: Number(row.failed), pending: Number(row.pending) };
+		return summarizeGroups(
+			rows.map((row) => ({
+				webhookId: row.webhook_id,
+				status: row.status,
+				failure: row.attempted && row.status !== 'succeeded' ? failureClass({ statusCode: row.code, error: row.error }) : null,
+				count: Number(row.n),
+			})),
+		);
 	}
 
 	async prune(before: string): Promise<void> {
@@ -79,6 +93,7 @@ function whereClause(filter: DeliveryFilter): { where: string[]; values: unknown
 	if (filter.status !== undefined) add('status = ?', filter.status);
 	if (filter.responseCode !== undefined) add('response_code = ?', filter.responseCode);
 	if (filter.requestId !== undefined) add('id = ?', filter.requestId);
+	if (filter.eventId !== undefined) add('event_id = ?', filter.eventId);
 	if (filter.from !== undefined) add('created_at >= ?', filter.from);
 	if (filter.to !== undefined) add('created_at <= ?', filter.to);
 	return { where, values };

@@ -184,6 +184,13 @@ export class PgDeliveryQueue implements DeliveryQueue {
 		return rows.map(deliveryFromRow);
 	}
 
+	async pendingStats(): Promise<{ pending: number; oldestCreatedAt: string | null }> {
+		const { rows } = await this.db.queueQuery<{ pending: string; oldest: Date | null }>(
+			"SELECT count(*) AS pending, min(created_at) AS oldest FROM deliveries WHERE status = 'pending'",
+		);
+		return { pending: Number(rows[0]?.pending ?? 0), oldestCreatedAt: rows[0]?.oldest ? rows[0].oldest.toISOString() : null };
+	}
+
 	async nextDueAt(): Promise<number | null> {
 		const { rows } = await this.db.queueQuery<{ due: Date | null }>(
 			`SELECT min(GREATEST(d.next_attempt_at, COALESCE(d.lease_until, d.next_attempt_at))) AS due

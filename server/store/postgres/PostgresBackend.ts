@@ -21,8 +21,11 @@ export class PostgresBackend implements StoreBackend {
 	readonly rateLimiter: PgRateLimiter;
 	private readonly listener: NotificationListener;
 
-	constructor(private readonly url: string) {
-		this.db = new Database(url);
+	constructor(
+		private readonly url: string,
+		onCommit?: (seconds: number) => void,
+	) {
+		this.db = new Database(url, onCommit);
 		this.config = new PgConfigStore(this.db);
 		this.log = new PgDeliveryLog(this.db);
 		this.queue = new PgDeliveryQueue(this.db);

@@ -42,7 +42,11 @@ export class Database {
 	readonly pool: pg.Pool;
 	private readonly relaxed: pg.Pool;
 
-	constructor(readonly url: string) {
+	/** `onCommit`: told how long each transaction took to commit, in seconds (metrics). */
+	constructor(
+		readonly url: string,
+		private readonly onCommit?: (seconds: number) => void,
+	) {
 		const settings = { connectionString: url, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 };
 		this.pool = new pg.Pool({ ...settings, max: 8, application_name: 'mdm-dispatcher' });
 		this.relaxed = new pg.Pool({
@@ -82,9 +86,11 @@ export class Database {
 			throw translate(error);
 		}
 		try {
+			const started = performance.now();
 			await client.query('BEGIN');
 			const result = await work(client);
 			await client.query('COMMIT');
+			this.onCommit?.((performance.now() - started) / 1000);
 			return result;
 		} catch (error) {
 			await client.query('ROLLBACK').catch(() => undefined);

@@ -266,9 +266,25 @@ describe.each(['lowdb', 'postgres'] as const)('store ports: %s', (kind) => {
 				await queue.record(attempt(`msg_${n}_0`, 200, 'succeeded'));
 				if (n < 6) await queue.record(attempt(`msg_${n}_1`, 422, 'failed'));
 			}
-			expect(await log.summarizeDeliveries({})).toEqual({ total: 24, succeeded: 12, failed: 6, pending: 6 });
-			expect(await log.summarizeDeliveries({ webhookId: 'wh_b' })).toEqual({ total: 12, succeeded: 0, failed: 6, pending: 6 });
-			expect(await log.summarizeDeliveries({ from: at(10_000) })).toEqual({ total: 4, succeeded: 2, failed: 0, pending: 2 });
+			const none = { timeout: 0, connection_refused: 0, network: 0, http_4xx: 0, http_5xx: 0, other: 0 };
+			const summary = await log.summarizeDeliveries({});
+			expect(summary).toMatchObject({ total: 24, succeeded: 12, failed: 6, pending: 6, failuresByClass: { ...none, http_4xx: 6 } });
+			expect(summary.byWebhook).toEqual([
+				{ webhookId: 'wh_a', total: 12, succeeded: 12, failed: 0, pending: 0, failuresByClass: none },
+				{ webhookId: 'wh_b', total: 12, succeeded: 0, failed: 6, pending: 6, failuresByClass: { ...none, http_4xx: 6 } },
+			]);
+			expect(await log.summarizeDeliveries({ webhookId: 'wh_b' })).toMatchObject({ total: 12, succeeded: 0, failed: 6, pending: 6 });
+			expect(await log.summarizeDeliveries({ from: at(10_000) })).toMatchObject({ total: 4, succeeded: 2, failed: 0, pending: 2 });
+			// One event's deliveries, with the other filters, paged and summarised.
+			expect((await log.queryDeliveries({ eventId: 'evt_3' }, 50, null)).data.map((d) => d.id).sort()).toEqual(['msg_3_0', 'msg_3_1']);
+			expect((await log.queryDeliveries({ eventId: 'evt_3', status: 'failed' }, 50, null)).data.map((d) => d.id)).toEqual(['msg_3_1']);
+			const first = await log.queryDeliveries({ eventId: 'evt_3' }, 1, null);
+			expect(first.nextCursor).not.toBeNull();
+			const second = await log.queryDeliveries({ eventId: 'evt_3' }, 1, first.nextCursor);
+			expect([...first.data, ...second.data].map((d) => d.id).sort()).toEqual(['msg_3_0', 'msg_3_1']);
+			expect(second.nextCursor).toBeNull();
+			expect((await log.queryDeliveries({ eventId: 'evt_none' }, 50, null)).data).toEqual([]);
+			expect(await log.summarizeDeliveries({ eventId: 'evt_3' })).toMatchObject({ total: 2, succeeded: 1, failed: 1, failuresByClass: { http_4xx: 1 } });
 
 			const seen: string[] = [];
 			let cursor: string | null = null;
@@ -289,10 +305,28 @@ describe.each(['lowdb', 'postgres'] as const)('store ports: %s', (kind) => {
 
 			await log.prune(at(6000));
 			// Finished deliveries created before the cutoff are gone; pending ones stay, whatever their age.
-			expect(await log.summarizeDeliveries({})).toEqual({ total: 12, succeeded: 6, failed: 0, pending: 6 });
+			expect(await log.summarizeDeliveries({})).toMatchObject({ total: 12, succeeded: 6, failed: 0, pending: 6 });
 			expect(await log.getEvent('evt_0')).toBeUndefined();
 			expect(await log.getDelivery('msg_0_0')).toBeUndefined();
 			expect(await log.getEvent('evt_6')).toBeDefined();
+		});
+	});
+
+	describe('queue stats', () => {
+		it('counts pending deliveries and knows the oldest', async () => {
+			const { config, queue } = await open(kind);
+			await config.createWebhook(webhook('wh_a', 'A'));
+			expect(await queue.pendingStats()).toEqual({ pending: 0, oldestCreatedAt: null });
+			for (let n = 0; n < 3; n++) {
+				const { event, deliveries } = eventWith(n, ['wh_a'], n * 1000);
+				await queue.accept(event, deliveries);
+			}
+			const stats = await queue.pendingStats();
+			expect(stats.pending).toBe(3);
+			expect(Date.parse(String(stats.oldestCreatedAt))).toBe(Date.parse(at(0)));
+			await queue.claim('w', 1, 30_000);
+			await queue.record(attempt('msg_0_0', 200, 'succeeded'));
+			expect((await queue.pendingStats()).pending).toBe(2);
 		});
 	});
 

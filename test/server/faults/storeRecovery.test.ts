@@ -101,7 +101,7 @@ describe('store recovery from file faults', () => {
 		expect(archived.map((line) => JSON.parse(line).r.id)).toEqual(['evt_1', 'evt_2', 'msg_evt_1', 'msg_evt_2']);
 		const reopened = new LowdbStore({ file });
 		await reopened.open();
-		expect(await reopened.summarizeDeliveries({})).toEqual({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(await reopened.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
 		await reopened.close();
 	});
 
@@ -127,7 +127,7 @@ describe('store recovery from file faults', () => {
 
 		const third = new LowdbStore({ file });
 		await third.open();
-		expect(await third.summarizeDeliveries({})).toEqual({ total: 2, succeeded: 2, failed: 0, pending: 0 });
+		expect(await third.summarizeDeliveries({})).toMatchObject({ total: 2, succeeded: 2, failed: 0, pending: 0 });
 		await third.close();
 	});
 });

@@ -431,6 +431,8 @@ export function WebhookEditor({ id, session }: Props) {
 										? 'Type a new one to replace it, or rotate below (the old one keeps signing for 24 h).'
 										: form.signingScheme === 'mender'
 											? 'A hex string, as Mender uses; blank generates one.'
+											: form.signingScheme === 'standard-ed25519'
+												? 'Blank generates a key pair (whsk_…); receivers get its public key whpk_….'
 											: 'Blank generates one (whsec_…), shown once after saving.',
 									false,
 									webhook?.signing.secret,
@@ -445,6 +447,13 @@ export function WebhookEditor({ id, session }: Props) {
 								{webhook.signing.previousSecretExpiresAt && (
 									<span class="muted small">The previous secret signs too until {formatTime(webhook.signing.previousSecretExpiresAt)}.</span>
 								)}
+							</div>
+						)}
+						{webhook?.signing.publicKey && (
+							<div class="inline">
+								<span class="muted small">Public key (give it to the receiver):</span>
+								<code class="mono">{webhook.signing.publicKey}</code>
+								<CopyButton text={webhook.signing.publicKey} label="Copy public key" />
 							</div>
 						)}
 					</fieldset>

@@ -68,6 +68,11 @@ export const TEMPLATES: Record<TemplateName, TemplateInfo> = {
 
 export const SIGNING_SCHEMES: { value: SigningSchemeName; label: string; hint: string }[] = [
 	{ value: 'standard', label: 'Standard Webhooks', hint: 'webhook-signature: v1,<base64 HMAC-SHA256>; secret whsec_…' },
+	{
+		value: 'standard-ed25519',
+		label: 'Standard Webhooks Ed25519',
+		hint: 'webhook-signature: v1a,<base64 ed25519>; the receiver verifies with the public key whpk_…',
+	},
 	{ value: 'scalefusion', label: 'Scalefusion', hint: 'X-SF-Signature: hex HMAC-SHA256 of the body' },
 	{ value: 'mender', label: 'Mender', hint: 'X-Men-Signature with a hex secret, as Mender signs' },
 	{ value: 'none', label: 'None', hint: 'No signature headers' },
