@@ -34,8 +34,8 @@ export function validationFailed(details: FieldError[], status = 422): ApiError 
 	return new ApiError(status, 'validation_failed', `${summary}${more}`, details);
 }
 
-/** The API's answer to a domain error (services know nothing of HTTP). */
-function fromDomain(error: unknown): ApiError | null {
+/** The API's answer to a domain error (services know nothing of HTTP), or null for anything else. */
+export function fromDomain(error: unknown): ApiError | null {
 	if (error instanceof NotFoundError) return new ApiError(404, 'not_found', error.message);
 	if (error instanceof InvalidError) return validationFailed(error.details, error.inQuery ? 400 : 422);
 	if (error instanceof InUseError) return new ApiError(409, 'webhook_in_use', error.message, [], { profiles: error.profiles });

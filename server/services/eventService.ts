@@ -9,7 +9,7 @@ import type { JsonObject } from '../../core/types';
 import { InvalidError } from '../domain/errors';
 import type { EventInput } from '../domain/inputs';
 import type { DeliveryRecord, EventOrigin, EventRecord } from '../domain/records';
-import { assertJsonShape } from '../http/jsonShape';
+import { assertJsonShape } from '../domain/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import type { DispatcherMetrics } from '../observability/metrics';
 import { routeEvent } from '../routing/router';

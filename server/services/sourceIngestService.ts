@@ -8,8 +8,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { constantTimeEqual, mapVendorBody, verifyHmac, verifySignature } from '../../core';
 import type { MappedEvent } from '../../core/vendors/types';
-import { ApiError, validationFailed } from '../http/errors';
-import { assertJsonShape } from '../http/jsonShape';
+import { ApiError, fromDomain, validationFailed } from '../http/errors';
+import { assertJsonShape } from '../domain/jsonShape';
 import type { JsonataPool } from '../mapping/jsonataPool';
 import type { EventOrigin, SourceCount, SourceRecord } from '../domain/records';
 import type { ConfigStore } from '../store/ports/configStore';
@@ -150,11 +150,14 @@ export class SourceIngestService {
 			});
 			return answer;
 		} catch (error) {
-			if (error instanceof ApiError && error.status < 500) {
+			// The event intake raises domain errors (a type's schema, the nesting limit), this
+			// service its own answers: both are the vendor's request refused, and counted.
+			const refused = error instanceof ApiError ? error : fromDomain(error);
+			if (refused && refused.status < 500) {
 				await this.count(source.id, {
 					at: receivedAt,
 					rejected: 1,
-					error: { at: receivedAt, status: error.status, code: error.code, message: error.message },
+					error: { at: receivedAt, status: refused.status, code: refused.code, message: refused.message },
 				});
 			}
 			throw error;

@@ -6,7 +6,7 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
-import { MAX_JSON_DEPTH } from '../../server/http/jsonShape';
+import { MAX_JSON_DEPTH } from '../../server/domain/jsonShape';
 import { type Json, TEST_API_KEY, type TestDispatcher, startTestDispatcher } from '../helpers/dispatcher';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 

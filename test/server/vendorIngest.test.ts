@@ -316,6 +316,18 @@ describe('bad input', () => {
 		expect(unmappable.body.error.details).toEqual([{ path: '/eventActivity', message: expect.stringMatching(/unknown Kobiton eventActivity/) }]);
 	});
 
+	it('a body past the nesting limit → 422 naming the limit, counted as rejected like every other refusal', async () => {
+		const source = await createSource({ name: 'Deep Kobiton', vendor: 'kobiton' });
+		const deep = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+		const answer = await post(source.ingestUrl, deep);
+		expect(answer.status).toBe(422);
+		expect(answer.body.error.code).toBe('validation_failed');
+		expect(answer.body.error.message).toMatch(/64/);
+		const stats = (await dispatcher.api.get(`/v1/sources/${source.id}`)).body.stats;
+		expect(stats).toMatchObject({ received: 1, rejected: 1, accepted: 0 });
+		expect(stats.lastError).toMatchObject({ status: 422, code: 'validation_failed' });
+	});
+
 	it('a disabled source answers 404 source_disabled (counted); an unknown source 404; other methods 404', async () => {
 		const source = await createSource({ name: 'Paused Kobiton', vendor: 'kobiton', enabled: false });
 		const answer = await post(source.ingestUrl, KOBITON_SEED_BODY);
