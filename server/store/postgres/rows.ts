@@ -30,23 +30,18 @@ export interface WebhookRow {
 	updated_at: Date;
 }
 
+/**
+ * The record: its config column (every field `webhookConfig` keeps, optional ones included) plus
+ * the fields that have columns of their own. Spread rather than listed, so a field added to the
+ * record cannot be dropped here.
+ */
 export function webhookFromRow(row: WebhookRow): WebhookRecord {
-	const c = row.config;
 	return {
+		...row.config,
 		id: row.id,
 		name: row.name,
-		description: c.description,
-		template: c.template,
-		url: c.url,
-		method: c.method,
-		timeoutSeconds: c.timeoutSeconds,
 		enabled: row.enabled,
 		disabledReason: row.disabled_reason,
-		auth: c.auth,
-		signing: c.signing,
-		headers: c.headers,
-		events: c.events,
-		rateLimitPerSecond: c.rateLimitPerSecond,
 		failingSince: iso(row.failing_since),
 		createdAt: row.created_at.toISOString(),
 		updatedAt: row.updated_at.toISOString(),
@@ -68,17 +63,12 @@ export interface ProfileRow {
 	updated_at: Date;
 }
 
+/** The record: its config column plus the fields with columns of their own (as `webhookFromRow`). */
 export function profileFromRow(row: ProfileRow): ProfileRecord {
-	const c = row.config;
 	return {
+		...row.config,
 		id: row.id,
 		name: row.name,
-		description: c.description,
-		events: c.events,
-		condition: c.condition,
-		webhookIds: c.webhookIds,
-		payload: c.payload,
-		enabled: c.enabled,
 		createdAt: row.created_at.toISOString(),
 		updatedAt: row.updated_at.toISOString(),
 	};

@@ -114,6 +114,14 @@ describe.each(['lowdb', 'postgres'] as const)('store ports: %s', (kind) => {
 			expect(await config.updateProfile('prf_1', { description: 'changed' })).toMatchObject({ name: 'P', description: 'changed', events: ['*'] });
 		});
 
+		it('gives back every field of a webhook it was given, the optional ones too', async () => {
+			const { config } = await open(kind);
+			const record = webhook('wh_full', 'Full', { headers: { 'X-Tenant': 'acme' }, nonSecretHeaders: ['X-Tenant'] });
+			await config.createWebhook(record);
+			expect(await config.getWebhook('wh_full')).toEqual(record);
+			expect(await config.updateWebhook('wh_full', { nonSecretHeaders: [] })).toEqual({ ...record, nonSecretHeaders: [] });
+		});
+
 		it('writes only the fields an update names: a PATCH does not undo a disable made meanwhile', async () => {
 			const { config } = await open(kind);
 			await config.createWebhook(webhook('wh_a', 'A'));
