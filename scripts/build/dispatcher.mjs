@@ -4,8 +4,8 @@
 //   server/dist/server/**.js   every file of server/ (main.js is what `mdm-dispatcher` runs)
 //   server/dist/core/**.js     every file of core/, the same source the node pack bundles
 //
-// File for file (not bundled): the dispatcher's dependencies (express, lowdb, undici, ajv,
-// ajv-formats, jsonata) are server/package.json's `dependencies`, installed beside it; the
+// File for file (not bundled): the dispatcher's dependencies (express, lowdb, undici, ajv, pg,
+// pino, prom-client, …) are server/package.json's `dependencies`, installed beside it; the
 // folder layout stays the source's, so `../core` imports work unchanged. Source maps point stack
 // traces at the TypeScript. Types are checked by `npm run typecheck`, not here.
 //
