@@ -102,7 +102,8 @@ const results = {
 // ---------------------------------------------------------------------------------------------
 // events
 // ---------------------------------------------------------------------------------------------
-const TYPES = core.EVENT_TYPE_NAMES.filter((t) => t !== 'webhook.test');
+// Every event type an MDM can send (the dispatcher refuses its own operational types from outside).
+const TYPES = core.EVENT_TYPE_NAMES.filter((t) => t !== 'webhook.test' && !core.isOperationalEventType(t));
 const DATA_JSON = Object.fromEntries(TYPES.map((t) => [t, JSON.stringify(core.sampleEnvelope(t).data)]));
 /** Ingest bodies, `id` first (receivers read the first "id" of what they get). */
 function makeBodies(tag, count) {
@@ -128,7 +129,7 @@ async function startReceivers() {
  * Waits until every receiver holds `count()` distinct events (a function: the target may shrink
  * once a time-bounded run knows how many it sent); returns the receivers' counters.
  */
-async function waitDelivered(count, timeoutMs, label, live) {
+async function waitDelivered(count, timeoutMs, label, live, abandon = () => false) {
   const target = typeof count === 'function' ? count : () => count;
   const deadline = Date.now() + timeoutMs;
   let lastPrint = Date.now();
@@ -137,7 +138,7 @@ async function waitDelivered(count, timeoutMs, label, live) {
     const got = c.counts.reduce((a, b) => a + b, 0);
     const want = target();
     if (c.counts.every((n) => n >= want)) return { ...c, complete: true, got };
-    if (Date.now() > deadline) return { ...c, complete: false, got };
+    if (Date.now() > deadline || abandon()) return { ...c, complete: false, got };
     if (Date.now() - lastPrint > 2000) {
       lastPrint = Date.now();
       progress(`${label}: ${live ? `${live()}, ` : ''}${fmt(got)}/${fmt(want * c.counts.length)} delivered`);
@@ -245,8 +246,10 @@ async function throughput(sut, tag, count, { timeoutMs = Math.max(120_000, count
   const loop = closedLoop(pool, sut.target, bodies, state, nowMs() + windowMs);
   let accepted = null;
   void loop.then((r) => (accepted = r));
-  const c = await waitDelivered(() => accepted?.sent ?? count, timeoutMs, `${sut.name} ${fmt(count)} events`, () => `${fmt(state.acked)}/${fmt(count)} accepted`);
+  const c = await waitDelivered(() => accepted?.sent ?? count, timeoutMs, `${sut.name} ${fmt(count)} events`, () => `${fmt(state.acked)}/${fmt(count)} accepted`, () => accepted?.errors > 0);
   const run = accepted ?? (await loop);
+  // A refused event never arrives: the figure would be the timeout, not the system.
+  if (run.errors > 0) throw new Error(`${sut.name}: ${run.errors} of ${run.sent} events refused, first: ${run.firstError}`);
   await pool.close();
   const sent = run.sent;
   const deliveredAt = c.complete ? c.last : nowMs();
@@ -287,6 +290,7 @@ async function latency(sut, tag) {
   progress(`${sut.name}: latency run, ${fmt(count)} events at ${cfg.rate}/s…`);
   const [user0, sys0] = cpuSplit(sut.pid);
   const run = await openLoop(pool, sut.target, bodies, cfg.rate);
+  if (run.errors > 0) throw new Error(`${sut.name}: ${run.errors} of ${count} events refused in the latency run, first: ${run.firstError}`);
   const c = await waitDelivered(count, 60_000, `${sut.name} latency`);
   const [user1, sys1] = cpuSplit(sut.pid);
   const cpu = user1 - user0 + (sys1 - sys0);
