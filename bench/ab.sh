@@ -8,7 +8,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     main=$([ $side = A ] && echo "$A" || echo "$B")
     line=$(BENCH_MAIN="$main" BENCH_ONLY=${BENCH_ONLY:-dispatcher} BENCH_LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10} BENCH_WRITE=0 \
-      node bench/run.mjs 2>&1 | grep -E "dispatcher: [0-9,]+ events/s|receiver p50" | tr '\n' ' ')
+      node_modules/.bin/node bench/run.mjs 2>&1 | grep -E "dispatcher: [0-9,]+ events/s|receiver p50" | tr '\n' ' ')
     echo "$side round $r: $line" | sed -E 's/\[bench +[0-9]+s\] //g'
   done
 done

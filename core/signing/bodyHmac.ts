@@ -3,8 +3,10 @@
  * These have no timestamp, so they cannot detect replays: receivers should dedupe by `webhook-id`,
  * which the dispatcher always sends. They differ in how the secret becomes the HMAC key (`key`).
  */
+import type { KeyObject } from 'node:crypto';
 import type { SignInput, SigningScheme, VerifyInput, VerifyResult } from '../types';
 import { computeHmac, verifyHmac } from './hmac';
+import { hmacKey } from './keyCache';
 import { BAD_BODY, OK, fail, getHeader, isRawBody } from './util';
 
 export interface BodyHmacSchemeOptions {
@@ -27,6 +29,7 @@ export interface BodyHmacSchemeOptions {
 export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 	const accepted = [options.signatureHeader, ...(options.signatureHeaderAliases ?? [])];
 	const staticHeaders = options.staticHeaders ?? {};
+	const keyOf = (secret: string): KeyObject => hmacKey(options.name, secret, options.key);
 
 	function sign(input: SignInput): Record<string, string> {
 		const secret = input.secrets[0];
@@ -35,7 +38,7 @@ export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 			[options.signatureHeader]: computeHmac({
 				algorithm: 'sha256',
 				encoding: 'hex',
-				secret: options.key(secret),
+				secret: keyOf(secret),
 				body: input.body,
 			}),
 			...staticHeaders,
@@ -52,9 +55,9 @@ export function bodyHmacScheme(options: BodyHmacSchemeOptions): SigningScheme {
 			return fail('missing_header', `missing header ${options.signatureHeader}`);
 		}
 		if (typeof input.secret !== 'string' || input.secret === '') return fail('bad_secret', 'signing secret is empty');
-		let key: Buffer;
+		let key: KeyObject;
 		try {
-			key = options.key(input.secret);
+			key = keyOf(input.secret);
 		} catch (error) {
 			return fail('bad_secret', (error as Error).message);
 		}

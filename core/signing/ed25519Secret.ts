@@ -5,6 +5,7 @@
  * them. A receiver holding the public key can verify but never forge.
  */
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { cachedKey } from './keyCache';
 import { InvalidSecretError } from './secret';
 
 export const ED25519_SECRET_PREFIX = 'whsk_';
@@ -43,8 +44,10 @@ export function generateEd25519Secret(): string {
 
 /** The signing key of a `whsk_` secret. Throws `InvalidSecretError` for anything else. */
 export function ed25519PrivateKey(secretKey: string): KeyObject {
-	const seed = decodeKey(secretKey, ED25519_SECRET_PREFIX, 'an ed25519 secret key');
-	return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+	return cachedKey('ed25519-private', secretKey, (s) => {
+		const seed = decodeKey(s, ED25519_SECRET_PREFIX, 'an ed25519 secret key');
+		return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+	});
 }
 
 /**
@@ -52,9 +55,13 @@ export function ed25519PrivateKey(secretKey: string): KeyObject {
  * `InvalidSecretError` for anything else.
  */
 export function ed25519VerifyKey(key: string): KeyObject {
-	if (typeof key === 'string' && key.trim().startsWith(ED25519_SECRET_PREFIX)) return createPublicKey(ed25519PrivateKey(key));
-	const raw = decodeKey(key, ED25519_PUBLIC_PREFIX, 'an ed25519 public key');
-	return createPublicKey({ key: Buffer.concat([SPKI_ED25519, raw]), format: 'der', type: 'spki' });
+	if (typeof key === 'string' && key.trim().startsWith(ED25519_SECRET_PREFIX)) {
+		return cachedKey('ed25519-public-of', key, (k) => createPublicKey(ed25519PrivateKey(k)));
+	}
+	return cachedKey('ed25519-public', key, (k) => {
+		const raw = decodeKey(k, ED25519_PUBLIC_PREFIX, 'an ed25519 public key');
+		return createPublicKey({ key: Buffer.concat([SPKI_ED25519, raw]), format: 'der', type: 'spki' });
+	});
 }
 
 /** The `whpk_` public key that verifies what `secretKey` (`whsk_…`) signs. */

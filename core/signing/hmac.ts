@@ -2,7 +2,7 @@
  * Generic HMAC signing and constant-time verification (the Verify Signature node's "generic HMAC"
  * scheme, and the building block of the vendor schemes).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type HmacEncoding = 'hex' | 'base64';
@@ -13,7 +13,7 @@ export interface HmacInput {
 	algorithm: HmacAlgorithm;
 	encoding: HmacEncoding;
 	/** A string secret is used as its UTF-8 bytes. */
-	secret: string | Buffer;
+	secret: string | Buffer | KeyObject;
 	body: string | Buffer;
 	/** Text before the digest, e.g. `sha256=` as GitHub sends it. */
 	prefix?: string;

@@ -6,22 +6,28 @@
  * secret, the signatures space-separated; a verifier accepts any matching `v1,` signature.
  * Interoperates with the `standardwebhooks` npm package both ways.
  */
-import { createHmac } from 'node:crypto';
+import { type KeyObject, createHmac } from 'node:crypto';
 import type { SignInput, SigningScheme, VerifyInput, VerifyResult } from '../types';
 import { safeEqualBytes } from './hmac';
+import { hmacKey } from './keyCache';
 import { decodeStandardSecret } from './secret';
 import { STANDARD_HEADERS, isVerifyFailure, readStandardMessage, signedPrefix, standardHeaders } from './standardMessage';
 import { OK, bodyBuffer, fail } from './util';
 
 export { DEFAULT_TOLERANCE_SECONDS, STANDARD_HEADERS } from './standardMessage';
 
-function hmacDigest(key: Buffer, messageId: string, timestamp: string | number, body: string | Buffer): Buffer {
+function hmacDigest(key: KeyObject, messageId: string, timestamp: string | number, body: string | Buffer): Buffer {
 	return createHmac('sha256', key).update(signedPrefix(messageId, timestamp), 'utf8').update(bodyBuffer(body)).digest();
+}
+
+/** The HMAC key of a `whsec_` secret (its base64 part decoded). */
+function standardKey(secret: string): KeyObject {
+	return hmacKey('standard', secret, decodeStandardSecret);
 }
 
 /** `v1,<base64>` for one secret. */
 export function standardSignature(secret: string, messageId: string, timestamp: number, body: string | Buffer): string {
-	return `v1,${hmacDigest(decodeStandardSecret(secret), messageId, timestamp, body).toString('base64')}`;
+	return `v1,${hmacDigest(standardKey(secret), messageId, timestamp, body).toString('base64')}`;
 }
 
 function sign(input: SignInput): Record<string, string> {
@@ -35,9 +41,9 @@ function sign(input: SignInput): Record<string, string> {
 function verify(input: VerifyInput): VerifyResult {
 	const message = readStandardMessage(input, 'v1');
 	if (isVerifyFailure(message)) return message;
-	let key: Buffer;
+	let key: KeyObject;
 	try {
-		key = decodeStandardSecret(input.secret);
+		key = standardKey(input.secret);
 	} catch (err) {
 		return fail('bad_secret', (err as Error).message);
 	}

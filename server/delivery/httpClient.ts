@@ -38,6 +38,12 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4096;
  * far: beyond it, closing the connection is cheaper than draining it.
  */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
+/** Destinations whose check and parse are kept (a dispatcher sends to one URL per webhook). */
+const KNOWN_URLS = 1024;
+
+/** What `send` needs of a URL: the guard's verdict on it, and where the request goes. */
+type Destination = { refusal: string } | { refusal: null; origin: string; path: string };
+
 /** A destination that does not accept a TCP/TLS connection within this is down. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -58,6 +64,7 @@ export class DeliveryHttpClient {
 	readonly #guard: AddressGuard;
 	readonly #agent: Agent;
 	readonly #maxResponseBytes: number;
+	readonly #destinations = new Map<string, Destination>();
 	#closing: Promise<void> | undefined;
 
 	constructor(options: DeliveryHttpClientOptions) {
@@ -89,10 +96,10 @@ export class DeliveryHttpClient {
 		const seconds = timeoutSeconds > 0 ? Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS) : MAX_TIMEOUT_SECONDS;
 		const timeoutMessage = `timeout after ${seconds} s`;
 
-		// The scheme and literal addresses are checked on every send: settings may have changed
-		// since the URL was saved, and literals never pass through the guard's `lookup`.
-		const refusal = this.#guard.checkUrlSyntax(req.url);
-		if (refusal !== null) return refusedResult(refusal, elapsed());
+		// The scheme and literal addresses are checked before sending, not only when the URL was
+		// saved: settings may have changed since, and literals never pass through the guard's `lookup`.
+		const destination = this.#destination(req.url);
+		if (destination.refusal !== null) return refusedResult(destination.refusal, elapsed());
 
 		const controller = new AbortController();
 		const timer = setTimeout(() => controller.abort(), seconds * 1000);
@@ -101,10 +108,9 @@ export class DeliveryHttpClient {
 		const kept: Buffer[] = [];
 		let keptBytes = 0;
 		try {
-			const url = new URL(req.url);
 			const res = await this.#agent.request({
-				origin: url.origin,
-				path: `${url.pathname}${url.search}`,
+				origin: destination.origin,
+				path: destination.path,
 				method: req.method,
 				headers: req.headers,
 				body: req.body,
@@ -154,6 +160,22 @@ export class DeliveryHttpClient {
 		} finally {
 			clearTimeout(timer);
 		}
+	}
+
+	/** The guard's verdict on `url` and its parts, computed once per URL (the guard's settings are fixed). */
+	#destination(url: string): Destination {
+		let known = this.#destinations.get(url);
+		if (known === undefined) {
+			const refusal = this.#guard.checkUrlSyntax(url);
+			if (refusal !== null) known = { refusal };
+			else {
+				const parsed = new URL(url);
+				known = { refusal: null, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+			}
+			if (this.#destinations.size >= KNOWN_URLS) this.#destinations.delete(this.#destinations.keys().next().value as string);
+			this.#destinations.set(url, known);
+		}
+		return known;
 	}
 
 	/** Closes every pooled connection once in-flight requests finish; calling it again is harmless. */
