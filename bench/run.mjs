@@ -303,6 +303,23 @@ async function latency(sut, tag) {
       if (id.startsWith(`${tag}-`) && run.scheduledMs[i] !== undefined) values.push(at - run.scheduledMs[i]);
     }
   }
+  if (process.env.BENCH_TRACE === '1') {
+    // Diagnosis: how many of each 250 ms slot's deliveries took over 20 ms, by scheduled time.
+    const slots = new Map();
+    for (const arrivals of dump.arrivals) {
+      for (const [id, at] of arrivals) {
+        const i = Number(id.slice(id.lastIndexOf('-') + 1));
+        if (!id.startsWith(`${tag}-`) || run.scheduledMs[i] === undefined) continue;
+        const slot = Math.floor((run.scheduledMs[i] - run.startMs) / 250);
+        const s = slots.get(slot) ?? [0, 0, 0];
+        s[0]++;
+        if (at - run.scheduledMs[i] > 20) s[1]++;
+        s[2] = Math.max(s[2], at - run.scheduledMs[i]);
+        slots.set(slot, s);
+      }
+    }
+    progress(`trace: ${[...slots].sort((a, b) => a[0] - b[0]).map(([k, [, slow, max]]) => `${(k / 4).toFixed(2)}s:${slow}/${max.toFixed(0)}`).join(' ')}`);
+  }
   const result = {
     offered: cfg.rate,
     events: count,

@@ -1,4 +1,5 @@
 /** Dispatcher settings, read once from the environment (see README and SPEC "Start and settings"). */
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseRetrySchedule } from './delivery/retryPolicy';
 import { type LogFormat, type LogLevel, logSettingsFromEnv } from './observability/logger';
@@ -28,6 +29,11 @@ export interface DispatcherSettings {
 	logFormat?: LogFormat;
 	/** `DISPATCHER_METRICS_TOKEN`: a bearer token that reads `/metrics` (and nothing else). */
 	metricsToken: string | null;
+	/**
+	 * `DISPATCHER_SEND_THREADS`: worker threads that send deliveries' HTTP requests; 0 sends them
+	 * from the main thread. Default: one per core beyond the first, at most 4.
+	 */
+	sendThreads: number;
 }
 
 export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> = {
@@ -43,6 +49,7 @@ export const DEFAULT_SETTINGS: Omit<DispatcherSettings, 'dataFile' | 'apiKey'> =
 	publicUrl: null,
 	logLevel: 'info',
 	metricsToken: null,
+	sendThreads: Math.min(4, Math.max(0, os.availableParallelism() - 1)),
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): DispatcherSettings {
@@ -72,6 +79,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatche
 		publicUrl: parsePublicUrl(env.DISPATCHER_PUBLIC_URL),
 		...logFormatAndLevel(env),
 		metricsToken: env.DISPATCHER_METRICS_TOKEN && env.DISPATCHER_METRICS_TOKEN.length > 0 ? env.DISPATCHER_METRICS_TOKEN : null,
+		sendThreads: parseInteger('DISPATCHER_SEND_THREADS', env.DISPATCHER_SEND_THREADS, DEFAULT_SETTINGS.sendThreads, 0, 16),
 	};
 }
 

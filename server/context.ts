@@ -1,6 +1,6 @@
 /** The parts of a running dispatcher that request handlers use. */
 import type { AddressGuard } from './delivery/addressGuard';
-import type { DeliveryHttpClient } from './delivery/httpClient';
+import type { HttpSender } from './delivery/httpClient';
 import type { DeliveryWorker } from './delivery/worker';
 import type { Logger } from './observability/logger';
 import type { DispatcherMetrics } from './observability/metrics';
@@ -17,7 +17,7 @@ import type { StoreBackend } from './store/ports/backend';
 export interface DispatcherContext {
 	backend: StoreBackend;
 	guard: AddressGuard;
-	client: DeliveryHttpClient;
+	client: HttpSender;
 	worker: DeliveryWorker;
 	/** Where profiles' JSONata runs: worker threads with a hard deadline. */
 	jsonata: JsonataPool;

@@ -10,7 +10,8 @@ import { createApp } from './app';
 import { DEFAULT_SETTINGS, type DispatcherSettings } from './config';
 import type { DispatcherContext } from './context';
 import { AddressGuard, type HostResolver } from './delivery/addressGuard';
-import { DeliveryHttpClient } from './delivery/httpClient';
+import { DeliveryHttpClient, type HttpSender } from './delivery/httpClient';
+import { ThreadedHttpClient } from './delivery/threadedHttpClient';
 import { DeliveryWorker } from './delivery/worker';
 import { hashApiKey } from './http/auth';
 import { DeliveryService } from './services/deliveryService';
@@ -101,7 +102,11 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		allowedCidrs: settings.allowedCidrs,
 		resolver: options.resolver,
 	});
-	const client = new DeliveryHttpClient({ guard });
+	// An injected resolver (tests) is a function of this thread: its sends stay here too.
+	const client: HttpSender =
+		settings.sendThreads > 0 && !options.resolver
+			? new ThreadedHttpClient({ allowHttp: settings.allowHttp, allowedCidrs: settings.allowedCidrs }, settings.sendThreads)
+			: new DeliveryHttpClient({ guard });
 	const jsonata = new JsonataPool();
 	const usesJsonata =
 		(await config.listProfiles()).some((profile) => profile.condition || profile.payload) ||

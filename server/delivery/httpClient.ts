@@ -22,6 +22,16 @@ export interface AttemptResult {
 	refused?: boolean;
 }
 
+/**
+ * What sends a delivery's request: `DeliveryHttpClient` on the calling thread, or
+ * `ThreadedHttpClient` in send threads. Never throws.
+ */
+export interface HttpSender {
+	send(req: OutboundRequest, timeoutSeconds: number): Promise<AttemptResult>;
+	/** Lets sends in flight finish and closes every connection; calling it again is harmless. */
+	close(): Promise<void>;
+}
+
 export interface DeliveryHttpClientOptions {
 	guard: AddressGuard;
 	/** Concurrent connections per origin (default 16). */
@@ -60,7 +70,7 @@ const NETWORK_ERRORS: Record<string, string> = {
 	EAI_AGAIN: 'DNS lookup failed (temporary)',
 };
 
-export class DeliveryHttpClient {
+export class DeliveryHttpClient implements HttpSender {
 	readonly #guard: AddressGuard;
 	readonly #agent: Agent;
 	readonly #maxResponseBytes: number;

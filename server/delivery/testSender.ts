@@ -1,7 +1,7 @@
 /** Test and mock sends: one attempt, answered to the caller, never logged. */
 import { InvalidSecretError, newId } from '../../core';
 import type { EventEnvelope } from '../../core/types';
-import type { DeliveryHttpClient } from './httpClient';
+import type { HttpSender } from './httpClient';
 import { scrubResponse } from './redact';
 import { buildDeliveryRequest, type WebhookShape } from './requestBuilder';
 import { classifyAttempt } from './retryPolicy';
@@ -17,7 +17,7 @@ export interface TestSendResult {
 }
 
 export async function sendOnce(
-	client: DeliveryHttpClient,
+	client: HttpSender,
 	webhook: WebhookShape & { timeoutSeconds: number },
 	envelope: EventEnvelope,
 ): Promise<TestSendResult> {

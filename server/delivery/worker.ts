@@ -19,7 +19,7 @@ import type { JsonataPool } from '../mapping/jsonataPool';
 import { StorageError } from '../store/errors';
 import { failureClass } from '../domain/failureClass';
 import { type AttemptReport, type DeliveryObserver, SILENT_OBSERVER } from './deliveryObserver';
-import type { AttemptResult, DeliveryHttpClient } from './httpClient';
+import type { AttemptResult, HttpSender } from './httpClient';
 import { STORED_REQUEST_BODY_BYTES, maskRequest, scrubResponse } from './redact';
 import { PayloadMappingError, buildDeliveryRequest } from './requestBuilder';
 import { classifyAttempt, nextAttemptDelayMs } from './retryPolicy';
@@ -40,7 +40,7 @@ export interface DeliveryWorkerOptions {
 	config: ConfigStore;
 	queue: DeliveryQueue;
 	rateLimiter: RateLimiter;
-	client: DeliveryHttpClient;
+	client: HttpSender;
 	/** Evaluates profiles' JSONata payloads. */
 	jsonata: JsonataPool;
 	retryScheduleSeconds: readonly number[];
@@ -60,7 +60,7 @@ export class DeliveryWorker {
 	private readonly config: ConfigStore;
 	private readonly queue: DeliveryQueue;
 	private readonly rateLimiter: RateLimiter;
-	private readonly client: DeliveryHttpClient;
+	private readonly client: HttpSender;
 	private readonly jsonata: JsonataPool;
 	private readonly schedule: readonly number[];
 	private readonly maxInFlight: number;

@@ -16,9 +16,9 @@
  * The deadline counts from when a thread takes the job, not from when it was queued: a job is
  * never failed because others were slow.
  */
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DEFAULT_JSONATA_TIMEOUT_MS, JsonataEvaluationError } from '../../core';
+import { spawnThread } from '../threads/spawnThread';
 import type { JsonataJob, JsonataReply } from './jsonataThread';
 
 export interface JsonataPoolOptions {
@@ -50,41 +50,11 @@ interface Slot {
 const THREAD_NAME = 'jsonataThread';
 
 /**
- * Teaches a thread running TypeScript sources (under the test runner) to resolve the
- * extensionless relative imports TypeScript writes; Node's type stripping does the rest.
+ * A thread on `jsonataThread`, at a lower CPU priority: a job spinning until its deadline must not
+ * compete for a core with the thread that answers HTTP.
  */
-const RESOLVE_TS_SOURCES = `
-	require('node:module').registerHooks({
-		resolve(specifier, context, next) {
-			try {
-				return next(specifier, context);
-			} catch (error) {
-				if (!/^\\.\\.?\\//.test(specifier)) throw error;
-				for (const suffix of ['.ts', '/index.ts']) {
-					try { return next(specifier + suffix, context); } catch {}
-				}
-				throw error;
-			}
-		},
-	});
-`;
-
-/**
- * Starts a thread on the entry beside this file (`.js` in the build, `.ts` under the test
- * runner). Before it loads anything, the thread lowers its own CPU priority (on Linux the nice
- * value is per thread): a job spinning until its deadline must not compete for a core with the
- * thread that answers HTTP.
- */
-function spawnThread(): Worker {
-	const fromSource = __filename.endsWith('.ts');
-	const entry = path.join(__dirname, `${THREAD_NAME}${fromSource ? '.ts' : '.js'}`);
-	const bootstrap = `
-		const os = require('node:os');
-		try { os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL); } catch {}
-		${fromSource ? RESOLVE_TS_SOURCES : ''}
-		require(require('node:worker_threads').workerData);
-	`;
-	return new Worker(bootstrap, { eval: true, workerData: entry });
+function startThread(): Worker {
+	return spawnThread({ dir: __dirname, name: THREAD_NAME, belowNormalPriority: true });
 }
 
 export class JsonataPool {
@@ -175,7 +145,7 @@ export class JsonataPool {
 	}
 
 	private start(slot: Slot): void {
-		const worker = spawnThread();
+		const worker = startThread();
 		worker.unref();
 		slot.worker = worker;
 		slot.ready = false;

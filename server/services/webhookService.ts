@@ -22,7 +22,7 @@ import { headerMasking } from '../delivery/redact';
 import type { DestinationAuth, FieldError, TemplateName } from '../../core/types';
 import { type AddressGuard, DestinationRefusedError } from '../delivery/addressGuard';
 import { type DeliveryObserver, SILENT_OBSERVER } from '../delivery/deliveryObserver';
-import type { DeliveryHttpClient } from '../delivery/httpClient';
+import type { HttpSender } from '../delivery/httpClient';
 import { type TestSendResult, sendOnce } from '../delivery/testSender';
 import { ConflictError, InUseError, InvalidError, NotFoundError, TestSendFailedError } from '../domain/errors';
 import type { WebhookInput, WebhookPatch } from '../domain/inputs';
@@ -50,7 +50,7 @@ export class WebhookService {
 	constructor(
 		private readonly config: ConfigStore,
 		private readonly guard: AddressGuard,
-		private readonly client: DeliveryHttpClient,
+		private readonly client: HttpSender,
 		/** Told when an admin pauses a webhook (`webhook.disabled`, reason manual). */
 		private readonly observer: Pick<DeliveryObserver, 'webhookDisabled'> = SILENT_OBSERVER,
 	) {}

@@ -1,0 +1,51 @@
+/**
+ * A send thread of `ThreadedHttpClient` (`threadedHttpClient.ts`): its own `DeliveryHttpClient`
+ * (undici pool, address guard with the dispatcher's settings) sends the requests the main thread
+ * built and signed, and answers each with its `AttemptResult`. The HTTP work of deliveries (undici,
+ * sockets, reading responses) then runs beside the thread that answers the API and writes the store.
+ * Messages come and go in batches: every request handed over in one event-loop turn, every result
+ * ready in one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { OutboundRequest } from '../../core/types';
+import { AddressGuard } from './addressGuard';
+import { type AttemptResult, DeliveryHttpClient } from './httpClient';
+
+export interface SendThreadSettings {
+	allowHttp: boolean;
+	allowedCidrs: string[];
+}
+
+export interface SendJob {
+	id: number;
+	request: OutboundRequest;
+	timeoutSeconds: number;
+}
+
+export type SendThreadMessage = { jobs: SendJob[] } | { close: true };
+export type SendThreadReply = { ready: true } | { results: { id: number; result: AttemptResult }[] } | { closed: true };
+
+const port = parentPort;
+if (port) {
+	const settings = (workerData as { data: SendThreadSettings }).data;
+	const client = new DeliveryHttpClient({ guard: new AddressGuard(settings) });
+	let ready: { id: number; result: AttemptResult }[] = [];
+	const flush = () => {
+		const results = ready;
+		ready = [];
+		port.postMessage({ results } satisfies SendThreadReply);
+	};
+	port.on('message', (message: SendThreadMessage) => {
+		if ('close' in message) {
+			void client.close().then(() => port.postMessage({ closed: true } satisfies SendThreadReply));
+			return;
+		}
+		for (const job of message.jobs) {
+			void client.send(job.request, job.timeoutSeconds).then((result) => {
+				if (ready.length === 0) setImmediate(flush);
+				ready.push({ id: job.id, result });
+			});
+		}
+	});
+	port.postMessage({ ready: true } satisfies SendThreadReply);
+}
