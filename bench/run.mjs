@@ -6,8 +6,10 @@
 // Sizes (environment variable or --flag=value; the flag wins):
 //   BENCH_EVENTS=20000       events per throughput run (each goes to 3 webhooks)
 //   BENCH_CLIENTS=64         concurrent keep-alive client connections
-//   BENCH_RATE=500           offered rate of the latency run (events/s)
-//   BENCH_LATENCY_SECONDS=10 length of the latency run
+//   BENCH_RATES=300,500      offered rates of the latency runs (events/s)
+//   BENCH_LATENCY_SECONDS=10 length of each latency run
+//   BENCH_PG_LATENCY_SECONDS=6  length of the PostgreSQL latency runs (at the first rate)
+//   BENCH_FSYNC_SAMPLES=2000 2 KiB appends + fdatasync timed in the data folder (the disk's floor)
 //   BENCH_LOG=100000         logged deliveries in the pre-filled store (throughput with a log)
 //   BENCH_MILLION=1000000    logged deliveries for the bounded-memory run (start, RSS, queries)
 //   BENCH_PG_EVENTS=5000     events per PostgreSQL throughput run (1 and 2 dispatchers)
@@ -19,7 +21,7 @@
 //   BENCH_PROFILE=1          run the dispatcher with --cpu-prof (profiles in bench/profiles/)
 //   BENCH_DISPATCHER_NODE_ARGS='--trace-gc'  extra node flags for the dispatcher (its log is in the work folder)
 //   BENCH_MAIN=path/to/server/dist/server/main.js  another build of the dispatcher (A/B comparisons)
-//   BENCH_ONLY=a,b           phases to run: micro,relay,dispatcher,log,million,postgres,n8n (default all)
+//   BENCH_ONLY=a,b           phases to run: micro,disk,relay,dispatcher,log,million,postgres,n8n (default all)
 //   BENCH_WRITE=0            do not write docs/
 // Quick run: BENCH_EVENTS=2000 BENCH_LOG=10000 BENCH_N8N_EVENTS=200 npm run bench
 import crypto from 'node:crypto';
@@ -64,8 +66,10 @@ const setting = (name, fallback) => {
 const cfg = {
   events: setting('BENCH_EVENTS', 20_000),
   clients: setting('BENCH_CLIENTS', 64),
-  rate: setting('BENCH_RATE', 500),
+  rates: String(setting('BENCH_RATES', '300,500')).split(',').map(Number).filter((r) => r > 0),
   latencySeconds: setting('BENCH_LATENCY_SECONDS', 10),
+  pgLatencySeconds: setting('BENCH_PG_LATENCY_SECONDS', 6),
+  fsyncSamples: setting('BENCH_FSYNC_SAMPLES', 2000),
   log: setting('BENCH_LOG', 100_000),
   million: setting('BENCH_MILLION', 1_000_000),
   pgEvents: setting('BENCH_PG_EVENTS', 5_000),
@@ -77,7 +81,7 @@ const cfg = {
   profile: setting('BENCH_PROFILE', '0') === '1',
   dispatcherNodeArgs: setting('BENCH_DISPATCHER_NODE_ARGS', ''),
   main: path.resolve(setting('BENCH_MAIN', path.join(REPO, 'server', 'dist', 'server', 'main.js'))),
-  only: new Set(String(setting('BENCH_ONLY', 'micro,relay,dispatcher,log,million,postgres,n8n')).split(',')),
+  only: new Set(String(setting('BENCH_ONLY', 'micro,disk,relay,dispatcher,log,million,postgres,n8n')).split(',')),
   write: setting('BENCH_WRITE', '1') !== '0',
 };
 const WEBHOOK_SCHEMES = ['standard', 'scalefusion', 'mender'];
@@ -97,6 +101,7 @@ const results = {
   setup: {},
   million: {},
   postgres: {},
+  disk: {},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -282,17 +287,18 @@ async function throughput(sut, tag, count, { timeoutMs = Math.max(120_000, count
 }
 
 /** A fixed offered rate; latency from each event's scheduled send to each receiver's arrival. */
-async function latency(sut, tag) {
+async function latency(sut, tag, rate, seconds = cfg.latencySeconds) {
   await receivers.request('reset');
-  const count = Math.round(cfg.rate * cfg.latencySeconds);
+  const count = Math.round(rate * seconds);
   const pool = makePool(sut.target);
   const bodies = makeBodies(tag, count);
-  progress(`${sut.name}: latency run, ${fmt(count)} events at ${cfg.rate}/s…`);
-  const [user0, sys0] = cpuSplit(sut.pid);
-  const run = await openLoop(pool, sut.target, bodies, cfg.rate);
+  progress(`${sut.name}: latency run, ${fmt(count)} events at ${rate}/s…`);
+  const cpuOf = () => (sut.pids ?? [sut.pid]).map(cpuSplit).reduce(([u, s], [u1, s1]) => [u + u1, s + s1], [0, 0]);
+  const [user0, sys0] = cpuOf();
+  const run = await openLoop(pool, sut.target, bodies, rate);
   if (run.errors > 0) throw new Error(`${sut.name}: ${run.errors} of ${count} events refused in the latency run, first: ${run.firstError}`);
   const c = await waitDelivered(count, 60_000, `${sut.name} latency`);
-  const [user1, sys1] = cpuSplit(sut.pid);
+  const [user1, sys1] = cpuOf();
   const cpu = user1 - user0 + (sys1 - sys0);
   await pool.close();
   const dump = await receivers.request('dump');
@@ -321,7 +327,7 @@ async function latency(sut, tag) {
     progress(`trace: ${[...slots].sort((a, b) => a[0] - b[0]).map(([k, [, slow, max]]) => `${(k / 4).toFixed(2)}s:${slow}/${max.toFixed(0)}`).join(' ')}`);
   }
   const result = {
-    offered: cfg.rate,
+    offered: rate,
     events: count,
     complete: c.complete,
     achieved: (count / (run.endMs - run.startMs)) * 1000,
@@ -338,7 +344,7 @@ async function latency(sut, tag) {
     sysShare: cpu > 0 ? (sys1 - sys0) / cpu : 0,
   };
   progress(
-    `${sut.name}: ingest → receiver p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms ` +
+    `${sut.name} at ${rate}/s: ingest → receiver p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms ` +
       `(max ${result.max.toFixed(1)}; ${fmt(result.cpuPerEventUs)} CPU-µs/event, ${(result.sysShare * 100).toFixed(0)} % system; 202 p50 ${result.ackP50.toFixed(1)} ms, p99 ${result.ackP99.toFixed(1)} ms; ${fmt(values.length)} deliveries${run.errors ? `; ${run.errors} errors` : ''})`,
   );
   return result;
@@ -349,6 +355,10 @@ const settle = () => new Promise((r) => setTimeout(r, 500));
 // ---------------------------------------------------------------------------------------------
 // phases
 // ---------------------------------------------------------------------------------------------
+/**
+ * The bare relay's throughput. It keeps running for the latency runs, which alternate between it
+ * and the dispatcher at each rate (a burst of other load on the machine then hits both alike).
+ */
 async function phaseRelay() {
   const relay = await startRelay();
   progress(`relay: listening at ${relay.target.origin} (pid ${relay.pid})`);
@@ -357,13 +367,39 @@ async function phaseRelay() {
     results.throughput.relay = await throughput(relay, 'rt', cfg.events);
     results.memory.relay = rssMiB(relay.pid);
     await settle();
-    if (cfg.latencySeconds > 0) results.latency.relay = await latency(relay, 'rl');
-  } finally {
+    return relay;
+  } catch (error) {
     await stopChild(relay.child);
+    throw error;
   }
 }
 
-async function phaseDispatcher() {
+/**
+ * fdatasync of a 2 KiB append in the data folder, the physical cost of a durable acknowledgement
+ * on this disk (the journal's group commit is one append and one fdatasync).
+ */
+function measureFsync(dir, samples) {
+  const file = path.join(dir, 'fsync-probe');
+  const fd = fs.openSync(file, 'a');
+  const block = Buffer.alloc(2048, 0x61);
+  const times = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      fs.writeSync(fd, block);
+      const t = performance.now();
+      fs.fdatasyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  const result = { samples, p50: percentile(times, 50), p99: percentile(times, 99), max: percentile(times, 100) };
+  progress(`disk: fdatasync of a 2 KiB append in the data folder: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms (max ${result.max.toFixed(2)}; ${fmt(samples)} samples)`);
+  return result;
+}
+
+async function phaseDispatcher(relay) {
   const dataFile = path.join(work, 'empty', 'dispatcher.json');
   fs.mkdirSync(path.dirname(dataFile), { recursive: true });
   const d = await startDispatcher(dataFile, 'dispatcher');
@@ -376,7 +412,14 @@ async function phaseDispatcher() {
     await settle();
     results.memory.dispatcher = rssMiB(d.pid);
     progress(`dispatcher: RSS ${fmt(results.memory.dispatcher)} MiB after the ${fmt(cfg.events)}-event run`);
-    if (cfg.latencySeconds > 0) results.latency.dispatcher = await latency(d, 'dl');
+    if (cfg.only.has('disk')) results.disk = measureFsync(path.dirname(dataFile), cfg.fsyncSamples);
+    if (cfg.latencySeconds > 0) {
+      for (const rate of cfg.rates) {
+        const at = (results.latency[rate] ??= {});
+        if (relay) at.relay = await latency(relay, `rl${rate}`, rate);
+        at.dispatcher = await latency(d, `dl${rate}`, rate);
+      }
+    }
   } finally {
     await stopChild(d.child);
   }
@@ -504,6 +547,10 @@ async function phasePostgres() {
         await warmup(sut, `p${instances}`);
         results.postgres[`x${instances}`] = await throughput(sut, `p${instances}t`, cfg.pgEvents);
         results.postgres[`x${instances}`].rssMiB = nodes.map((n) => rssMiB(n.pid));
+        if (cfg.pgLatencySeconds > 0 && cfg.rates.length > 0) {
+          await settle();
+          results.postgres[`x${instances}`].latency = await latency(sut, `p${instances}l`, cfg.rates[0], cfg.pgLatencySeconds);
+        }
       } finally {
         for (const node of nodes) await stopChild(node.child);
       }
@@ -584,7 +631,7 @@ function machine() {
 async function main() {
   results.meta = { ...machine(), config: { ...cfg, only: [...cfg.only] } };
   progress(`node ${process.version}, ${results.meta.cpu}, ${fmt(results.meta.memGiB, 1)} GiB; work folder ${work}`);
-  progress(`settings: ${fmt(cfg.events)} events × 3 webhooks, ${cfg.clients} clients, latency at ${cfg.rate}/s for ${cfg.latencySeconds} s, log ${fmt(cfg.log)}, n8n ${fmt(cfg.n8nEvents)} events`);
+  progress(`settings: ${fmt(cfg.events)} events × 3 webhooks, ${cfg.clients} clients, latency at ${cfg.rates.join(' and ')} events/s for ${cfg.latencySeconds} s each, log ${fmt(cfg.log)}, n8n ${fmt(cfg.n8nEvents)} events`);
   if (!process.version.startsWith('v24.')) progress(`WARNING: running on ${process.version}; the project targets Node 24 (npm run bench uses node_modules/.bin/node)`);
 
   if (cfg.only.has('micro')) {
@@ -592,8 +639,12 @@ async function main() {
   }
   await startReceivers();
   try {
-    if (cfg.only.has('relay')) await phaseRelay();
-    if (cfg.only.has('dispatcher')) await phaseDispatcher();
+    const relay = cfg.only.has('relay') ? await phaseRelay() : undefined;
+    try {
+      if (cfg.only.has('dispatcher')) await phaseDispatcher(relay);
+    } finally {
+      if (relay) await stopChild(relay.child);
+    }
     if (cfg.only.has('log')) await phaseLog();
     if (cfg.only.has('million')) await phaseMillion();
     if (cfg.only.has('postgres')) await phasePostgres();

@@ -103,10 +103,14 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		resolver: options.resolver,
 	});
 	// An injected resolver (tests) is a function of this thread: its sends stay here too.
-	const client: HttpSender =
-		settings.sendThreads > 0 && !options.resolver
-			? new ThreadedHttpClient({ allowHttp: settings.allowHttp, allowedCidrs: settings.allowedCidrs }, settings.sendThreads)
-			: new DeliveryHttpClient({ guard });
+	let client: HttpSender;
+	if (settings.sendThreads > 0 && !options.resolver) {
+		const threaded = new ThreadedHttpClient({ allowHttp: settings.allowHttp, allowedCidrs: settings.allowedCidrs }, settings.sendThreads);
+		await threaded.start();
+		client = threaded;
+	} else {
+		client = new DeliveryHttpClient({ guard });
+	}
 	const jsonata = new JsonataPool();
 	const usesJsonata =
 		(await config.listProfiles()).some((profile) => profile.condition || profile.payload) ||

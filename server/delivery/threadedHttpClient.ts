@@ -19,6 +19,8 @@ interface Thread {
 	pending: Map<number, (result: AttemptResult) => void>;
 	/** Jobs waiting for the end of this event-loop turn. */
 	outbox: SendJob[];
+	/** Resolves when the thread has loaded and listens. */
+	ready: Promise<void>;
 	/** Resolves when the thread has closed its connections. */
 	closed: Promise<void>;
 	markClosed: () => void;
@@ -48,6 +50,15 @@ export class ThreadedHttpClient implements HttpSender {
 		});
 	}
 
+	/**
+	 * Starts every thread and waits until each listens, so that the first deliveries do not wait
+	 * for a thread to load (they would leave late and together: a throttled webhook would see
+	 * its first tokens' requests arrive at once).
+	 */
+	async start(): Promise<void> {
+		await Promise.all(this.#threads.map((thread, slot) => (thread ?? this.#start(slot)).ready));
+	}
+
 	/** Lets sends in flight finish, closes every connection and stops the threads. */
 	close(): Promise<void> {
 		this.#closing ??= Promise.all(
@@ -73,9 +84,12 @@ export class ThreadedHttpClient implements HttpSender {
 		const worker = spawnThread({ dir: __dirname, name: 'sendThread', data: this.#settings });
 		let markClosed = () => {};
 		const closed = new Promise<void>((resolve) => (markClosed = resolve));
-		const thread: Thread = { worker, pending: new Map(), outbox: [], closed, markClosed };
+		let markReady = () => {};
+		const ready = new Promise<void>((resolve) => (markReady = resolve));
+		const thread: Thread = { worker, pending: new Map(), outbox: [], ready, closed, markClosed };
 		worker.on('message', (reply: SendThreadReply) => {
-			if ('results' in reply) {
+			if ('ready' in reply) markReady();
+			else if ('results' in reply) {
 				for (const { id, result } of reply.results) {
 					const resolve = thread.pending.get(id);
 					thread.pending.delete(id);
@@ -88,6 +102,7 @@ export class ThreadedHttpClient implements HttpSender {
 			for (const resolve of thread.pending.values()) resolve(stoppedResult(why));
 			thread.pending.clear();
 			thread.markClosed();
+			markReady();
 		};
 		worker.on('error', (error) => lost(`send thread failed: ${error.message}`));
 		worker.on('exit', (code) => lost(`send thread exited (${code})`));
