@@ -107,6 +107,8 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	private readonly due = new DueHeap();
 	private readonly dueAt = new Map<string, number>();
 	private readonly leases = new Map<string, string>();
+	/** Events being written by `accept`, by id: a concurrent accept of the same id waits for it. */
+	private readonly accepting = new Map<string, Promise<AcceptOutcome>>();
 	private readonly parked = new Map<string, Set<string>>();
 	private readonly workListeners = new Set<() => void>();
 	private readonly configListeners = new Set<(change: ConfigChange) => void>();
@@ -432,6 +434,22 @@ export class LowdbStore implements ConfigStore, DeliveryLog, DeliveryQueue {
 	}
 
 	async accept(event: EventRecord, deliveries: DeliveryRecord[]): Promise<AcceptOutcome> {
+		// An accept of the same id still running: this one is its repeat (or, if that one failed, it tries again).
+		const running = this.accepting.get(event.id);
+		if (running) {
+			await running.catch(() => undefined);
+			return this.accept(event, deliveries);
+		}
+		const accepting = this.acceptNew(event, deliveries);
+		this.accepting.set(event.id, accepting);
+		try {
+			return await accepting;
+		} finally {
+			if (this.accepting.get(event.id) === accepting) this.accepting.delete(event.id);
+		}
+	}
+
+	private async acceptNew(event: EventRecord, deliveries: DeliveryRecord[]): Promise<AcceptOutcome> {
 		const known = await this.getEvent(event.id);
 		if (known) return { accepted: false, event: known };
 		await this.commit({ op: 'event', event, deliveries });

@@ -2,7 +2,8 @@
  * The delivery queue in PostgreSQL, shared by every dispatcher on the database. Claims take due
  * deliveries of enabled webhooks with `FOR UPDATE SKIP LOCKED` and stamp a lease (owner, until);
  * an expired lease makes a delivery claimable again, so work held by a killed instance is taken
- * over. `accept` is one statement: the event (its id unique: idempotency) and its deliveries.
+ * over. `accept` is one statement for every event that arrives while the previous one runs: the
+ * events (their ids unique: idempotency) and their deliveries.
  * New work wakes this instance's worker at once and the others by a `NOTIFY` sent after the
  * commit, at most one per NOTIFY_COALESCE_MS: a NOTIFY inside the accepting transaction would
  * serialise every commit behind PostgreSQL's notify lock, one WAL flush at a time.
@@ -22,10 +23,21 @@ interface ClaimRow extends DeliveryRow {
 }
 
 const NOTIFY_COALESCE_MS = 5;
+/** Events written by one accepting statement at most. */
+const ACCEPT_BATCH = 256;
+
+interface PendingAccept {
+	event: EventRecord;
+	deliveries: DeliveryRecord[];
+	resolve: (outcome: AcceptOutcome) => void;
+	reject: (error: Error) => void;
+}
 
 export class PgDeliveryQueue implements DeliveryQueue {
 	private readonly listeners = new Set<() => void>();
 	private notifyTimer: NodeJS.Timeout | null = null;
+	private readonly acceptQueue: PendingAccept[] = [];
+	private accepting = false;
 	private readonly pendingRecords: { update: AttemptUpdate; resolve: () => void; reject: (error: Error) => void }[] = [];
 
 	constructor(private readonly db: Database) {}
@@ -50,37 +62,83 @@ export class PgDeliveryQueue implements DeliveryQueue {
 		return () => this.listeners.delete(listener);
 	}
 
-	async accept(event: EventRecord, deliveries: DeliveryRecord[]): Promise<AcceptOutcome> {
-		const { rows } = await this.db.query<{ inserted: number }>(
+	/**
+	 * Group commit, as lowdb's journal does it: events accepted while a batch is being written go
+	 * together in the next one, one statement and one WAL flush for all of them.
+	 */
+	accept(event: EventRecord, deliveries: DeliveryRecord[]): Promise<AcceptOutcome> {
+		return new Promise((resolve, reject) => {
+			this.acceptQueue.push({ event, deliveries, resolve, reject });
+			if (!this.accepting) void this.writeAccepts();
+		});
+	}
+
+	private async writeAccepts(): Promise<void> {
+		this.accepting = true;
+		try {
+			while (this.acceptQueue.length > 0) {
+				const batch = this.acceptQueue.splice(0, ACCEPT_BATCH);
+				try {
+					await this.acceptBatch(batch);
+				} catch (error) {
+					if (batch.length === 1) {
+						batch[0]?.reject(error as Error);
+						continue;
+					}
+					// One event the database refuses must not fail the others: each on its own.
+					for (const item of batch) await this.acceptBatch([item]).catch((single: Error) => item.reject(single));
+				}
+			}
+		} finally {
+			this.accepting = false;
+		}
+	}
+
+	/** One statement: the events (ids unique: idempotency) and the deliveries of those that are new. */
+	private async acceptBatch(batch: PendingAccept[]): Promise<void> {
+		// An id twice in one batch is written once, by its first item; the later ones are repeats.
+		const first = new Map<string, PendingAccept>();
+		for (const item of batch) if (!first.has(item.event.id)) first.set(item.event.id, item);
+		const written = [...first.values()];
+		const events = written.map((item) => item.event);
+		const { rows } = await this.db.query<{ id: string }>(
 			`WITH e AS (
 			   INSERT INTO events (id, type, timestamp, data, received_at, deliveries, origin)
-			   VALUES ($1, $2, $3, $4, $5, $6, $8) ON CONFLICT (id) DO NOTHING RETURNING id),
+			   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::timestamptz[], $6::jsonb[], $7::json[])
+			   ON CONFLICT (id) DO NOTHING RETURNING id),
 			 d AS (
 			   INSERT INTO deliveries (id, event_id, event_type, webhook_id, profile_id, status, created_at, next_attempt_at)
 			   SELECT x.id, x."eventId", x."eventType", x."webhookId", x."profileId", 'pending', x."createdAt", x."nextAttemptAt"
-			   FROM jsonb_to_recordset($7::jsonb) AS x(id text, "eventId" text, "eventType" text, "webhookId" text, "profileId" text, "createdAt" timestamptz, "nextAttemptAt" timestamptz)
-			   WHERE EXISTS (SELECT 1 FROM e) RETURNING 1)
-			 SELECT (SELECT count(*) FROM e)::int AS inserted, (SELECT count(*) FROM d)::int AS queued`,
+			   FROM jsonb_to_recordset($8::jsonb) AS x(id text, "eventId" text, "eventType" text, "webhookId" text, "profileId" text, "createdAt" timestamptz, "nextAttemptAt" timestamptz)
+			   WHERE x."eventId" IN (SELECT id FROM e) RETURNING 1)
+			 SELECT id FROM e`,
 			[
-				event.id,
-				event.type,
-				event.timestamp,
-				JSON.stringify(event.data),
-				event.receivedAt,
-				JSON.stringify(event.deliveries),
-				JSON.stringify(deliveries),
-				event.origin ? JSON.stringify(event.origin) : null,
+				events.map((e) => e.id),
+				events.map((e) => e.type),
+				events.map((e) => e.timestamp),
+				events.map((e) => JSON.stringify(e.data)),
+				events.map((e) => e.receivedAt),
+				events.map((e) => JSON.stringify(e.deliveries)),
+				events.map((e) => (e.origin ? JSON.stringify(e.origin) : null)),
+				JSON.stringify(written.flatMap((item) => item.deliveries)),
 			],
 		);
-		if (rows[0].inserted === 1) {
-			if (deliveries.length > 0) {
-				this.wake();
-				this.notifyOthers();
-			}
-			return { accepted: true, event };
+		const inserted = new Set(rows.map((row) => row.id));
+		const stored = new Map<string, EventRecord>();
+		const before = events.filter((e) => !inserted.has(e.id)).map((e) => e.id);
+		if (before.length > 0) {
+			const found = await this.db.query<EventRow>('SELECT * FROM events WHERE id = ANY($1::text[])', [before]);
+			for (const row of found.rows) stored.set(row.id, eventFromRow(row));
 		}
-		const stored = await this.db.query<EventRow>('SELECT * FROM events WHERE id = $1', [event.id]);
-		return { accepted: false, event: stored.rows[0] ? eventFromRow(stored.rows[0]) : event };
+		if (written.some((item) => inserted.has(item.event.id) && item.deliveries.length > 0)) {
+			this.wake();
+			this.notifyOthers();
+		}
+		for (const item of batch) {
+			const winner = first.get(item.event.id) as PendingAccept;
+			if (item === winner && inserted.has(item.event.id)) item.resolve({ accepted: true, event: item.event });
+			else item.resolve({ accepted: false, event: inserted.has(item.event.id) ? winner.event : (stored.get(item.event.id) ?? item.event) });
+		}
 	}
 
 	async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {

@@ -163,6 +163,43 @@ describe.each(['lowdb', 'postgres'] as const)('store ports: %s', (kind) => {
 			expect(second.event.deliveries.map((d) => d.id)).toEqual(['msg_1_0']);
 		});
 
+		it('accepts many events at once (one group commit): each id once, each event whole, repeats get the first', async () => {
+			const { config, queue, log } = await open(kind);
+			await config.createWebhook(webhook('wh_a', 'A'));
+			await config.createWebhook(webhook('wh_b', 'B'));
+			const first = eventWith(7, ['wh_a']);
+			await queue.accept(first.event, first.deliveries);
+			// 60 at once: 0..49 new (two webhooks each), then 7 and 10..19 again with other delivery ids.
+			const batch = [
+				...Array.from({ length: 50 }, (_, n) => (n === 7 ? null : eventWith(n, ['wh_a', 'wh_b']))),
+				...[7, ...Array.from({ length: 10 }, (_, i) => 10 + i)].map((n) => {
+					const again = eventWith(n, ['wh_a']);
+					again.deliveries[0].id = `msg_repeat_${n}`;
+					again.event.deliveries[0].id = `msg_repeat_${n}`;
+					again.event.data = { repeated: true };
+					return again;
+				}),
+			].filter((x): x is NonNullable<typeof x> => x !== null);
+			const outcomes = await Promise.all(batch.map(({ event, deliveries }) => queue.accept(event, deliveries)));
+			const newIds = new Set(Array.from({ length: 50 }, (_, n) => `evt_${n}`).filter((id) => id !== 'evt_7'));
+			outcomes.forEach((outcome, i) => {
+				const sent = batch[i].event;
+				const repeat = sent.data.repeated === true;
+				expect(outcome.accepted, sent.id).toBe(!repeat && newIds.has(sent.id));
+				// A repeat answers with the first event stored under its id, whichever batch it was in.
+				if (repeat) expect(outcome.event.deliveries[0].id).toBe(`msg_${sent.id.slice('evt_'.length)}_0`);
+			});
+			for (const n of [0, 13, 49]) {
+				const stored = await log.getEvent(`evt_${n}`);
+				expect(stored?.data).toEqual(eventWith(n, ['wh_a', 'wh_b']).event.data);
+				expect(stored?.deliveries.map((d) => d.id)).toEqual([`msg_${n}_0`, `msg_${n}_1`]);
+			}
+			const claimed = await queue.claim('worker-1', 500, 30_000);
+			expect(claimed.map((c) => c.delivery.id).sort()).toEqual(
+				['msg_7_0', ...[...newIds].flatMap((id) => [`msg_${id.slice(4)}_0`, `msg_${id.slice(4)}_1`])].sort(),
+			);
+		});
+
 		it('claims each due delivery once, with a lease; skips disabled webhooks until enabled', async () => {
 			const { config, queue } = await open(kind);
 			await config.createWebhook(webhook('wh_a', 'A'));
