@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { closedLoop, makePool, nowMs, openLoop, percentile } from './lib/load.mjs';
 import { runMicro } from './lib/micro.mjs';
-import { cpuSeconds, cpuSplit, forkWithIpc, rssMiB, spawnNode, stopChild } from './lib/proc.mjs';
+import { cpuSeconds, cpuSecondsOfCommand, cpuSplit, forkWithIpc, rssMiB, spawnNode, stopChild } from './lib/proc.mjs';
 import { writeReport, formatTable } from './lib/report.mjs';
 
 const T0 = performance.now();
@@ -545,7 +545,10 @@ async function phasePostgres() {
           target: { ...nodes[0].target, origins: nodes.map((n) => n.origin) },
         };
         await warmup(sut, `p${instances}`);
+        const db0 = cpuSecondsOfCommand('postgres');
         results.postgres[`x${instances}`] = await throughput(sut, `p${instances}t`, cfg.pgEvents);
+        results.postgres[`x${instances}`].databaseCpuSeconds = cpuSecondsOfCommand('postgres') - db0;
+        progress(`PostgreSQL × ${instances}: the database's processes used ${results.postgres[`x${instances}`].databaseCpuSeconds.toFixed(1)} CPU-s in that run`);
         results.postgres[`x${instances}`].rssMiB = nodes.map((n) => rssMiB(n.pid));
         if (cfg.pgLatencySeconds > 0 && cfg.rates.length > 0) {
           await settle();

@@ -43,6 +43,23 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds (user + system) of every live process whose command name is `comm` (e.g. the database's). */
+export function cpuSecondsOfCommand(comm) {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** [user, system] CPU seconds of a process. */
 export function cpuSplit(pid) {
   try {

@@ -122,6 +122,10 @@ export function formatTable(results) {
     if (P.x2) add('PostgreSQL', `2 dispatchers on one PostgreSQL, clients split between them`, tp(P.x2), `1 dispatcher ${fmt(P.x1.eventsPerSec)} events/s`, rx(ratio(P.x2.eventsPerSec, P.x1.eventsPerSec)));
     const per = (x) => (x.cpuSeconds / x.events) * 1e6;
     add('PostgreSQL', 'dispatcher CPU per event (all instances), 1 / 2 instances', `${fmt(per(P.x1))} / ${P.x2 ? fmt(per(P.x2)) : 'n/a'} µs`, t.dispatcher ? `lowdb ${fmt(per(t.dispatcher))} µs` : 'n/a', '');
+    if (P.x1.databaseCpuSeconds !== undefined) {
+      const db = (x) => (x.databaseCpuSeconds / x.events) * 1e6;
+      add('PostgreSQL', 'the database\'s CPU per event, 1 / 2 instances', `${fmt(db(P.x1))} / ${P.x2?.databaseCpuSeconds !== undefined ? fmt(db(P.x2)) : 'n/a'} µs`, 'postgres processes (/proc)', '');
+    }
     for (const [name, x] of [['1 dispatcher', P.x1], ['2 dispatchers', P.x2]]) {
       const lat = x?.latency;
       if (!lat) continue;
