@@ -71,7 +71,7 @@ export async function closedLoop(pool, target, bodies, state = { acked: 0 }, sto
  * @returns {Promise<{errors: number, firstError?: string, scheduledMs: number[], ackMs: number[], startMs: number, endMs: number}>}
  */
 export async function openLoop(pool, target, bodies, rate) {
-  const result = { errors: 0, firstError: undefined, scheduledMs: new Array(bodies.length), ackMs: /** @type {number[]} */ ([]), startMs: 0, endMs: 0 };
+  const result = { errors: 0, firstError: undefined, scheduledMs: new Array(bodies.length), ackMs: /** @type {number[]} */ ([]), ackOf: new Array(bodies.length), startMs: 0, endMs: 0 };
   const interval = 1000 / rate;
   const inFlight = new Set();
   const start = nowMs() + 5;
@@ -83,8 +83,9 @@ export async function openLoop(pool, target, bodies, rate) {
       while (i < bodies.length && start + i * interval <= now) {
         const scheduled = start + i * interval;
         result.scheduledMs[i] = scheduled;
+        const index = i;
         const p = post(pool, target, bodies[i], result).then((ok) => {
-          if (ok) result.ackMs.push(nowMs() - scheduled);
+          if (ok) result.ackMs.push((result.ackOf[index] = nowMs() - scheduled));
           inFlight.delete(p);
         });
         inFlight.add(p);
