@@ -31,8 +31,8 @@ const RECORD_BYTES = 40;
 const KIND_EVENT = 1;
 const KIND_DELIVERY = 2;
 
-/** Lines encoded, written and synced at a time by an append (~1 MiB of a bench's records). */
-const APPEND_SLICE_LINES = 512;
+/** Lines encoded, written and synced at a time by an append (~250 KiB of a bench run's records). */
+const APPEND_SLICE_LINES = 128;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -76,7 +76,7 @@ export class Archive {
 		events: EventRecord[],
 		deliveries: DeliveryRecord[],
 		cached?: JsonText,
-		slice = 256,
+		slice = 64,
 	): Promise<string> {
 		return (await Archive.linesInSlices(events, deliveries, cached, slice)).map((l) => l.text + '\n').join('');
 	}
@@ -85,7 +85,7 @@ export class Archive {
 		events: EventRecord[],
 		deliveries: DeliveryRecord[],
 		cached?: JsonText,
-		slice = 256,
+		slice = 64,
 	): Promise<{ kind: 'e' | 'd'; record: EventRecord | DeliveryRecord; text: string }[]> {
 		const lines: { kind: 'e' | 'd'; record: EventRecord | DeliveryRecord; text: string }[] = [];
 		let done = 0;
