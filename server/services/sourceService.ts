@@ -19,10 +19,10 @@ import {
 } from '../../core';
 import type { DestinationAuth, FieldError } from '../../core/types';
 import type { VendorName } from '../../core/vendors/types';
-import type { SourceCreateBody, SourceUpdateBody } from '../api/schemas/source';
 import { InvalidError, NotFoundError } from '../domain/errors';
+import type { SourceInput, SourcePatch } from '../domain/inputs';
 import type { SourceRecord, SourceStats } from '../domain/records';
-import { hashApiKey } from '../http/auth';
+import { digestSecret } from '../domain/secretDigest';
 import type { ConfigStore } from '../store/ports/configStore';
 import { ROTATION_OVERLAP_MS, keepMaskedAuth } from './webhookService';
 
@@ -97,7 +97,7 @@ export class SourceService {
 		return source;
 	}
 
-	async create(body: SourceCreateBody): Promise<{ record: SourceRecord; token: string }> {
+	async create(body: SourceInput): Promise<{ record: SourceRecord; token: string }> {
 		const now = new Date().toISOString();
 		const token = newToken();
 		const credential = CREDENTIAL[body.vendor];
@@ -113,7 +113,7 @@ export class SourceService {
 			description: body.description,
 			vendor: body.vendor,
 			enabled: body.enabled,
-			tokenHash: hashApiKey(token),
+			tokenHash: digestSecret(token),
 			secret,
 			auth,
 			hmac: body.hmac ?? null,
@@ -127,7 +127,7 @@ export class SourceService {
 		return { record, token };
 	}
 
-	async update(id: string, patch: SourceUpdateBody): Promise<SourceRecord> {
+	async update(id: string, patch: SourcePatch): Promise<SourceRecord> {
 		const current = await this.get(id);
 		const next: SourceRecord = { ...current, updatedAt: new Date().toISOString() };
 		if (patch.name !== undefined) next.name = patch.name;
@@ -159,7 +159,7 @@ export class SourceService {
 		const expires = new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString();
 		const next: SourceRecord = {
 			...current,
-			tokenHash: hashApiKey(token),
+			tokenHash: digestSecret(token),
 			previousTokenHash: current.tokenHash,
 			previousTokenExpiresAt: expires,
 			updatedAt: new Date().toISOString(),
@@ -200,7 +200,7 @@ export class SourceService {
 	}
 
 	/** The per-vendor rules; `given` is what the request set (to name only fields it sent). */
-	private check(record: SourceRecord, given: Partial<SourceCreateBody>): void {
+	private check(record: SourceRecord, given: Partial<SourceInput>): void {
 		const errors: FieldError[] = [];
 		const title = vendorTitle(record.vendor);
 		const credential = CREDENTIAL[record.vendor];

@@ -5,7 +5,7 @@
  */
 import express, { Router } from 'express';
 import type { DispatcherContext } from '../../context';
-import { isApiKey } from '../../http/auth';
+import { matchesDigest } from '../../domain/secretDigest';
 import { ApiError } from '../../http/errors';
 import {
 	type SessionInfo,
@@ -28,7 +28,7 @@ export function sessionRouter(context: DispatcherContext): Router {
 
 	router.post('/session', express.json({ limit: 8 * 1024 }), (request, response) => {
 		const { apiKey } = validateCreate(request.body);
-		if (!isApiKey(apiKey, context.apiKeyHash())) throw new ApiError(401, 'unauthorized', 'that is not the admin API key');
+		if (!matchesDigest(apiKey, context.apiKeyHash())) throw new ApiError(401, 'unauthorized', 'that is not the admin API key');
 		const previous = readSessionCookie(request.headers.cookie);
 		if (previous !== null) sessions.revoke(previous);
 		const { token, info, maxAgeSeconds } = sessions.create();
