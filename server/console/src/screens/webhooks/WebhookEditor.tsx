@@ -58,7 +58,7 @@ export function WebhookEditor({ id, session }: Props) {
 	const [notice, setNotice] = useState<string | null>(null);
 	const [result, setResult] = useState<{ title: string; result: TestSendResult } | null>(null);
 	const [mockResult, setMockResult] = useState<{ title: string; result: TestSendResult } | null>(null);
-	const [secret, setSecret] = useState<string | null>(() => (id ? takeSecret(id) : null));
+	const [secret, setSecret] = useState<string | null>(() => (id ? takeSecret<string>(id) : null));
 	const [busy, setBusy] = useState<Busy>(null);
 	const [mockType, setMockType] = useState('device.enrolled');
 	const [confirm, setConfirm] = useState<'delete' | 'rotate' | null>(null);
