@@ -255,11 +255,15 @@ describe('console: ingest sources', () => {
 		// An edit sends no masked secret back: the rotated one still verifies afterwards.
 		await panel.getByRole('button', { name: 'Done' }).click();
 		await page.locator('#src-name').fill('Scalefusion tablets');
+		// Reading the counters again keeps what the admin has typed and not saved yet.
+		const traffic = page.getByRole('region', { name: 'Received' });
+		await traffic.getByRole('button', { name: 'Refresh' }).click();
+		await eventually(async () => expect(await traffic.getByRole('button', { name: 'Refresh' }).isDisabled()).toBe(false));
+		expect(await page.locator('#src-name').inputValue()).toBe('Scalefusion tablets');
 		await page.getByRole('button', { name: 'Save changes' }).click();
 		await eventually(async () => expect(await text(page.locator('.notice.success'))).toBe('Saved.'));
 		const afterEdit = scalefusionLockedBody();
 		expect((await deliver(url, afterEdit, { 'x-sf-signature': scalefusionSignature(afterEdit, secret) })).status).toBe(202);
-		const traffic = page.getByRole('region', { name: 'Received' });
 		await traffic.getByRole('button', { name: 'Refresh' }).click();
 		await eventually(async () => expect(await count(traffic, 'accepted')).toBe('4'));
 		expect(await count(traffic, 'events')).toBe('8');

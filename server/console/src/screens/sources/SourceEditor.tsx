@@ -7,20 +7,27 @@
  * A saved source also shows where to paste what in the vendor's product, what it has received
  * and its last refusal, rotation (the old URL and secret keep working 24 h) and delete.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { VENDOR_NAMES } from '../../../../../core/vendors/types';
-import { del, fieldErrors, get, patch, post } from '../../api';
+import { del, get, patch, post } from '../../api';
+import { ActionPanel } from '../../components/ActionPanel';
+import { ActiveField } from '../../components/ActiveField';
+import { AuthFields } from '../../components/AuthFields';
+import { ChoiceCards } from '../../components/ChoiceCards';
 import { CodeBlock } from '../../components/CodeBlock';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { Field, describedBy } from '../../components/Field';
 import { JsonataEditor } from '../../components/JsonataEditor';
+import { MissingRecord } from '../../components/MissingRecord';
+import { NameFields } from '../../components/NameFields';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { PageHeader } from '../../components/PageHeader';
-import { SecretInput } from '../../components/SecretInput';
-import { Switch } from '../../components/Switch';
+import { SaveChanges } from '../../components/SaveChanges';
+import { SecretField } from '../../components/SecretField';
 import { formatTime } from '../../format';
-import { useResource } from '../../hooks';
+import { useEditedRecord } from '../../editedRecord';
+import { useFormEdits } from '../../formEdits';
 import { navigate } from '../../router';
 import { handOverSecret, takeSecret } from '../../secretOnce';
 import type { FieldError, SourceView } from '../../types';
@@ -45,50 +52,40 @@ import { Counts, LastError, LastReceived } from './traffic';
 
 type Busy = 'save' | 'active' | 'rotate' | 'delete' | null;
 
+/** One value shown once: its name, the value, a button that copies it. */
+function RevealedValue({ term, value, kind, copy }: { term: string; value: string; kind: string; copy: string }) {
+	return (
+		<>
+			<dt>{term}</dt>
+			<dd class="secret-row">
+				<code class={`secret-value ${kind}`}>{value}</code>
+				<CopyButton text={value} label={copy} />
+			</dd>
+		</>
+	);
+}
+
 /** The URL, secret and credentials an answer showed in full, with copy buttons: once. */
 function RevealedCredentials({ revealed, vendor, onDone }: { revealed: Revealed; vendor: string; onDone: () => void }) {
 	const auth = revealed.auth;
+	const several = Boolean(revealed.secret || auth);
 	return (
 		<section class="panel secret-once" aria-labelledby="revealed-title">
 			<h2 id="revealed-title">{revealed.rotated ? 'New ingest URL: shown once' : 'Ingest URL: shown once'}</h2>
 			<p>
-				Paste {revealed.secret || auth ? 'these' : 'it'} into {vendor} now. From here on the dispatcher shows {revealed.secret || auth ? 'them' : 'it'}{' '}
-				masked; rotate to get new ones.
+				Paste {several ? 'these' : 'it'} into {vendor} now. From here on the dispatcher shows {several ? 'them' : 'it'} masked; rotate to get new
+				ones.
 				{revealed.rotated && ' The previous URL and secret keep working for 24 hours, so the MDM can be switched over without losing a webhook.'}
 			</p>
 			<dl class="facts revealed">
-				<dt>Ingest URL</dt>
-				<dd class="secret-row">
-					<code class="secret-value ingest-url">{revealed.ingestUrl}</code>
-					<CopyButton text={revealed.ingestUrl} label="Copy URL" />
-				</dd>
-				{revealed.secret && (
-					<>
-						<dt>Secret</dt>
-						<dd class="secret-row">
-							<code class="secret-value source-secret">{revealed.secret}</code>
-							<CopyButton text={revealed.secret} label="Copy secret" />
-						</dd>
-					</>
-				)}
-				{auth?.type === 'bearer' && (
-					<>
-						<dt>Bearer token</dt>
-						<dd class="secret-row">
-							<code class="secret-value source-token">{auth.token}</code>
-							<CopyButton text={auth.token} label="Copy token" />
-						</dd>
-					</>
-				)}
+				<RevealedValue term="Ingest URL" value={revealed.ingestUrl} kind="ingest-url" copy="Copy URL" />
+				{revealed.secret && <RevealedValue term="Secret" value={revealed.secret} kind="source-secret" copy="Copy secret" />}
+				{auth?.type === 'bearer' && <RevealedValue term="Bearer token" value={auth.token} kind="source-token" copy="Copy token" />}
 				{auth?.type === 'basic' && (
 					<>
 						<dt>Username</dt>
 						<dd class="mono">{auth.username}</dd>
-						<dt>Password</dt>
-						<dd class="secret-row">
-							<code class="secret-value source-password">{auth.password}</code>
-							<CopyButton text={auth.password} label="Copy password" />
-						</dd>
+						<RevealedValue term="Password" value={auth.password} kind="source-password" copy="Copy password" />
 					</>
 				)}
 			</dl>
@@ -100,33 +97,16 @@ function RevealedCredentials({ revealed, vendor, onDone }: { revealed: Revealed;
 }
 
 export function SourceEditor({ id }: { id: string | null }) {
-	const existing = useResource(() => (id ? get<SourceView>(sourcePath(id)) : Promise.resolve(null)), [id]);
-	const [form, setForm] = useState<SourceForm | null>(id ? null : emptyForm());
-	const [original, setOriginal] = useState<SourceForm | null>(null);
-	const [touched, setTouched] = useState<Set<string>>(new Set());
-	const [apiErrors, setApiErrors] = useState<Record<string, FieldError>>({});
+	const { existing, form, setForm, original, saved } = useEditedRecord(id, (sourceId) => get<SourceView>(sourcePath(sourceId)), formFromSource, () => emptyForm());
+	const edits = useFormEdits();
 	const [failure, setFailure] = useState<unknown>(null);
 	const [notice, setNotice] = useState<string | null>(null);
 	const [revealed, setRevealed] = useState<Revealed | null>(() => (id ? takeSecret<Revealed>(id) : null));
 	const [busy, setBusy] = useState<Busy>(null);
 	const [confirm, setConfirm] = useState<'rotate' | 'delete' | null>(null);
 
-	useEffect(() => {
-		if (existing.data) {
-			const loaded = formFromSource(existing.data);
-			setForm(loaded);
-			setOriginal(loaded);
-		}
-	}, [existing.data]);
-
 	if (id && existing.error && !existing.data) {
-		return (
-			<>
-				<PageHeader title="Ingest source" />
-				<ErrorNotice error={existing.error} />
-				<a href="/sources">Back to ingest sources</a>
-			</>
-		);
+		return <MissingRecord title="Ingest source" error={existing.error} back="/sources" backLabel="Back to ingest sources" />;
 	}
 	if (!form) return <PageHeader title="Ingest source" subtitle="Loading…" />;
 
@@ -134,22 +114,21 @@ export function SourceEditor({ id }: { id: string | null }) {
 	const vendor = VENDORS[form.vendor];
 	const live = liveErrors(form, source !== null);
 	const hasLiveErrors = Object.keys(live).length > 0;
-	const shown = (path: string) => touched.has(path) || touched.has('*');
-	const errorFor = (path: string) => (shown(path) ? live[path] : undefined) ?? apiErrors[path]?.message ?? null;
-	const mappingError: FieldError | null = apiErrors['/mapping'] ?? (shown('/mapping') && live['/mapping'] ? { path: '/mapping', message: live['/mapping'] } : null);
+	const errorFor = (path: string) => edits.errorFor(path, live);
+	// The API's error keeps its position (line and column in the editor); a live one has none.
+	const mappingMessage = errorFor('/mapping');
+	const mappingError: FieldError | null = edits.apiErrors['/mapping'] ?? (mappingMessage ? { path: '/mapping', message: mappingMessage } : null);
 	const dirty = original !== null && Object.keys(patchBody(form, original)).length > 0;
 
 	const update = (changes: Partial<SourceForm>, ...paths: string[]) => {
 		setForm({ ...form, ...changes });
-		setTouched(new Set([...touched, ...paths]));
+		edits.edited(paths);
 		setNotice(null);
-		const stale = Object.keys(apiErrors).filter((key) => paths.some((path) => key === path || key.startsWith(`${path}/`)));
-		if (stale.length > 0) setApiErrors(Object.fromEntries(Object.entries(apiErrors).filter(([key]) => !stale.includes(key))));
 	};
 
 	const guarded = (what: Busy, work: () => Promise<void>) => async () => {
 		if (what === 'save' && hasLiveErrors) {
-			setTouched(new Set(['*']));
+			edits.touchAll();
 			return;
 		}
 		setBusy(what);
@@ -159,7 +138,7 @@ export function SourceEditor({ id }: { id: string | null }) {
 			await work();
 		} catch (error) {
 			setFailure(error);
-			setApiErrors(fieldErrors(error));
+			edits.failed(error);
 			setConfirm(null);
 		} finally {
 			setBusy(null);
@@ -174,23 +153,18 @@ export function SourceEditor({ id }: { id: string | null }) {
 
 	const save = guarded('save', async () => {
 		if (!source || !original) return;
-		const saved = await patch<SourceView>(sourcePath(source.id), patchBody(form, original));
-		const loaded = formFromSource(saved);
-		setForm(loaded);
-		setOriginal(loaded);
-		setTouched(new Set());
-		setApiErrors({});
+		saved(formFromSource(await patch<SourceView>(sourcePath(source.id), patchBody(form, original))));
+		edits.reset();
 		await existing.reload();
 		setNotice('Saved.');
 	});
 
 	const setActive = guarded('active', async () => {
 		if (!source || !original) return;
-		const saved = await patch<SourceView>(sourcePath(source.id), { enabled: !form.enabled });
-		setForm({ ...form, enabled: saved.enabled });
-		setOriginal({ ...original, enabled: saved.enabled });
+		const { enabled } = await patch<SourceView>(sourcePath(source.id), { enabled: !form.enabled });
+		setForm({ ...form, enabled });
 		await existing.reload();
-		setNotice(saved.enabled ? 'Active: its URL takes webhooks again.' : `Off: its URL answers 404 source_disabled to ${vendor.label} (counted) until it is on again.`);
+		setNotice(enabled ? 'Active: its URL takes webhooks again.' : `Off: its URL answers 404 source_disabled to ${vendor.label} (counted) until it is on again.`);
 	});
 
 	const rotate = guarded('rotate', async () => {
@@ -208,23 +182,33 @@ export function SourceEditor({ id }: { id: string | null }) {
 		navigate('/sources', { replace: true });
 	});
 
-	const secretField = (field: 'secret' | 'password' | 'token', fieldId: string, path: string, label: string, hint: string | undefined, required: boolean, placeholder?: string) => {
-		const error = errorFor(path);
+	const credential = credentialOf(form.vendor);
+	const storedHint = (unchanged: boolean) => (source && unchanged ? 'Stored; leave it to keep it.' : undefined);
+	// The secret a signing vendor, or a generic source with HMAC, checks.
+	const secretField = (
+		<SecretField
+			id="src-secret"
+			label={source ? 'Secret' : 'Secret (optional)'}
+			value={form.secret}
+			onInput={(secret) => update({ secret }, '/secret')}
+			error={errorFor('/secret')}
+			hint={source ? 'Type a new one to replace it now, or rotate below (the old one keeps working for 24 h).' : vendor.secretHint}
+			required={false}
+			placeholder={source?.secret}
+		/>
+	);
+	const hmacSelect = <K extends 'hmacAlgorithm' | 'hmacEncoding'>(field: K, label: string, options: readonly SourceForm[K][]) => {
+		const fieldId = field === 'hmacAlgorithm' ? 'src-hmac-algorithm' : 'src-hmac-encoding';
 		return (
-			<Field id={fieldId} label={label} required={required} error={error} hint={hint}>
-				<SecretInput
-					id={fieldId}
-					value={form[field]}
-					placeholder={placeholder}
-					invalid={Boolean(error)}
-					describedBy={error ? `${fieldId}-error` : `${fieldId}-hint`}
-					onInput={(value) => update({ [field]: value }, path)}
-				/>
+			<Field id={fieldId} label={label}>
+				<select id={fieldId} value={form[field]} onChange={(event) => update({ [field]: event.currentTarget.value }, `/hmac/${field.slice(4).toLowerCase()}`)}>
+					{options.map((option) => (
+						<option key={option}>{option}</option>
+					))}
+				</select>
 			</Field>
 		);
 	};
-	const credential = credentialOf(form.vendor);
-	const storedHint = (unchanged: boolean) => (source && unchanged ? 'Stored; leave it to keep it.' : undefined);
 
 	return (
 		<>
@@ -267,46 +251,32 @@ export function SourceEditor({ id }: { id: string | null }) {
 								<span class="strong">{vendor.label}</span> <span class="muted small">(fixed once created)</span>: {vendor.description}
 							</p>
 						) : (
-							<div class="template-choice vendor-choice" role="radiogroup" aria-label="Vendor">
-								{VENDOR_NAMES.map((name) => (
-									<label key={name} class={`template-card${form.vendor === name ? ' selected' : ''}`}>
-										<input type="radio" name="vendor" value={name} checked={form.vendor === name} onChange={() => setForm(withVendor(form, name))} />
-										<span class="strong">{VENDORS[name].label}</span>
-										<span class="muted small">{VENDORS[name].description}</span>
-									</label>
-								))}
-							</div>
+							<ChoiceCards
+								label="Vendor"
+								name="vendor"
+								options={VENDOR_NAMES.map((name) => ({ value: name, ...VENDORS[name] }))}
+								value={form.vendor}
+								onChange={(name) => setForm(withVendor(form, name))}
+							/>
 						)}
 					</fieldset>
 
 					<fieldset class="panel">
 						<legend>Source</legend>
-						<Field id="src-name" label="Name" required error={errorFor('/name')} hint="Unique, up to 50 characters.">
-							<input
-								{...describedBy('src-name', errorFor('/name'))}
-								value={form.name}
-								maxLength={60}
-								onInput={(event) => update({ name: event.currentTarget.value }, '/name')}
-							/>
-						</Field>
-						<Field id="src-description" label="Description" error={errorFor('/description')} hint="Which tenant or environment it is (up to 512 characters).">
-							<textarea
-								{...describedBy('src-description', errorFor('/description'))}
-								rows={2}
-								value={form.description}
-								onInput={(event) => update({ description: event.currentTarget.value }, '/description')}
-							/>
-						</Field>
-						<div class="field inline">
-							<span id="src-active-label">Active</span>
-							<Switch
-								id="src-active"
-								checked={form.enabled}
-								label="Active"
-								onChange={(next) => (source ? void setActive() : update({ enabled: next }, '/enabled'))}
-							/>
-							<span class="muted small">{form.enabled ? 'Takes webhooks.' : 'Off: its URL answers 404 source_disabled (counted).'}</span>
-						</div>
+						<NameFields
+							idPrefix="src"
+							name={form.name}
+							description={form.description}
+							descriptionHint="Which tenant or environment it is (up to 512 characters)."
+							errorFor={errorFor}
+							onChange={(changes, path) => update(changes, path)}
+						/>
+						<ActiveField
+							id="src-active"
+							checked={form.enabled}
+							onChange={(next) => (source ? void setActive() : update({ enabled: next }, '/enabled'))}
+							state={form.enabled ? 'Takes webhooks.' : 'Off: its URL answers 404 source_disabled (counted).'}
+						/>
 					</fieldset>
 
 					<fieldset class="panel">
@@ -317,16 +287,7 @@ export function SourceEditor({ id }: { id: string | null }) {
 								if it leaks.
 							</Notice>
 						)}
-						{credential === 'signature' &&
-							secretField(
-								'secret',
-								'src-secret',
-								'/secret',
-								source ? 'Secret' : 'Secret (optional)',
-								source ? 'Type a new one to replace it now, or rotate below (the old one keeps working for 24 h).' : vendor.secretHint,
-								false,
-								source?.secret,
-							)}
+						{credential === 'signature' && secretField}
 						{form.vendor === 'generic' && (
 							<>
 								<label class="check">
@@ -352,28 +313,8 @@ export function SourceEditor({ id }: { id: string | null }) {
 													onInput={(event) => update({ hmacHeader: event.currentTarget.value }, '/hmac/header')}
 												/>
 											</Field>
-											<Field id="src-hmac-algorithm" label="Algorithm">
-												<select
-													id="src-hmac-algorithm"
-													value={form.hmacAlgorithm}
-													onChange={(event) => update({ hmacAlgorithm: event.currentTarget.value as SourceForm['hmacAlgorithm'] }, '/hmac/algorithm')}
-												>
-													{HMAC_ALGORITHM_OPTIONS.map((option) => (
-														<option key={option}>{option}</option>
-													))}
-												</select>
-											</Field>
-											<Field id="src-hmac-encoding" label="Encoding">
-												<select
-													id="src-hmac-encoding"
-													value={form.hmacEncoding}
-													onChange={(event) => update({ hmacEncoding: event.currentTarget.value as SourceForm['hmacEncoding'] }, '/hmac/encoding')}
-												>
-													{HMAC_ENCODING_OPTIONS.map((option) => (
-														<option key={option}>{option}</option>
-													))}
-												</select>
-											</Field>
+											{hmacSelect('hmacAlgorithm', 'Algorithm', HMAC_ALGORITHM_OPTIONS)}
+											{hmacSelect('hmacEncoding', 'Encoding', HMAC_ENCODING_OPTIONS)}
 											<Field id="src-hmac-prefix" label="Prefix" error={errorFor('/hmac/prefix')} hint="Before the digest, e.g. sha256=.">
 												<input
 													{...describedBy('src-hmac-prefix', errorFor('/hmac/prefix'))}
@@ -383,15 +324,7 @@ export function SourceEditor({ id }: { id: string | null }) {
 												/>
 											</Field>
 										</div>
-										{secretField(
-											'secret',
-											'src-secret',
-											'/secret',
-											source ? 'Secret' : 'Secret (optional)',
-											source ? 'Type a new one to replace it now, or rotate below (the old one keeps working for 24 h).' : vendor.secretHint,
-											false,
-											source?.secret,
-										)}
+										{secretField}
 									</>
 								)}
 								{errorFor('/hmac') && (
@@ -403,45 +336,27 @@ export function SourceEditor({ id }: { id: string | null }) {
 						)}
 						{usesAuth(form.vendor) && (
 							<>
-								<Field
-									id="src-auth"
+								<AuthFields
+									idPrefix="src"
 									label={form.vendor === 'generic' ? 'Basic or Bearer auth' : 'Auth the sender presents'}
-									error={errorFor('/auth')}
 									hint={`What ${vendor.label} sends in its Authorization header. Masked once saved.`}
-								>
-									<select
-										{...describedBy('src-auth', errorFor('/auth'))}
-										value={form.authType}
-										onChange={(event) => update({ authType: event.currentTarget.value as SourceForm['authType'] }, '/auth')}
-									>
-										{form.vendor === 'generic' && <option value="none">None (the URL token{form.hmacOn ? ' and the HMAC' : ''} only)</option>}
-										<option value="bearer">Bearer token</option>
-										<option value="basic">Basic (username and password)</option>
-									</select>
-								</Field>
-								{form.authType === 'basic' && (
-									<div class="row">
-										<Field id="src-username" label="Username" required error={errorFor('/auth/username')}>
-											<input
-												{...describedBy('src-username', errorFor('/auth/username'), false)}
-												autocomplete="off"
-												value={form.username}
-												onInput={(event) => update({ username: event.currentTarget.value }, '/auth/username')}
-											/>
-										</Field>
-										{secretField('password', 'src-password', '/auth/password', 'Password', storedHint(form.password === original?.password), true)}
-									</div>
-								)}
-								{form.authType === 'bearer' &&
-									secretField(
-										'token',
-										'src-token',
-										'/auth/token',
-										source || form.vendor === 'generic' ? 'Token' : 'Token (optional)',
-										storedHint(form.token === original?.token) ??
+									types={[
+										...(form.vendor === 'generic' ? [{ value: 'none' as const, label: `None (the URL token${form.hmacOn ? ' and the HMAC' : ''} only)` }] : []),
+										{ value: 'bearer', label: 'Bearer token' },
+										{ value: 'basic', label: 'Basic (username and password)' },
+									]}
+									form={form}
+									errorFor={errorFor}
+									onChange={update}
+									passwordHint={storedHint(form.password === original?.password)}
+									token={{
+										label: source || form.vendor === 'generic' ? 'Token' : 'Token (optional)',
+										hint:
+											storedHint(form.token === original?.token) ??
 											(form.vendor === 'generic' ? 'The sender sends Authorization: Bearer <token>.' : 'Blank generates one (32 random bytes), shown once.'),
-										source !== null || form.vendor === 'generic',
-									)}
+										required: source !== null || form.vendor === 'generic',
+									}}
+								/>
 							</>
 						)}
 					</fieldset>
@@ -466,16 +381,12 @@ export function SourceEditor({ id }: { id: string | null }) {
 
 					<div class="actions form-actions">
 						{source ? (
-							<>
-								<button type="submit" class="button primary" disabled={busy !== null || !dirty || hasLiveErrors}>
-									{busy === 'save' ? 'Saving…' : 'Save changes'}
-								</button>
-								{dirty && (
-									<button type="button" class="button ghost" onClick={() => original && setForm(original)}>
-										Discard changes
-									</button>
-								)}
-							</>
+							<SaveChanges
+								saving={busy === 'save'}
+								disabled={busy !== null || !dirty || hasLiveErrors}
+								dirty={dirty}
+								onDiscard={() => original && setForm(original)}
+							/>
 						) : (
 							<button type="submit" class="button primary" disabled={busy !== null || hasLiveErrors}>
 								{busy === 'save' ? 'Creating…' : 'Create source'}
@@ -523,24 +434,25 @@ export function SourceEditor({ id }: { id: string | null }) {
 							</button>
 						</section>
 
-						<section class="panel" aria-labelledby="rotate-title">
-							<h2 id="rotate-title">Rotate</h2>
-							<p class="muted small">
-								A new URL token{source.secret ? ' and secret' : ''}, shown once. The current ones keep working for 24 hours.
-								{source.auth.type !== 'none' && ' Basic or Bearer credentials change above, at once.'}
-							</p>
-							<button type="button" class="button" onClick={() => setConfirm('rotate')} disabled={busy !== null}>
-								{source.secret ? 'Rotate URL and secret' : 'Rotate URL'}
-							</button>
-						</section>
-
-						<section class="panel danger" aria-labelledby="delete-title">
-							<h2 id="delete-title">Delete</h2>
-							<p class="muted small">Its URL answers 404 from then on. Events it brought in stay in the delivery log.</p>
-							<button type="button" class="button danger" onClick={() => setConfirm('delete')} disabled={busy !== null}>
-								Delete source
-							</button>
-						</section>
+						<ActionPanel
+							id="rotate"
+							title="Rotate"
+							text={`A new URL token${source.secret ? ' and secret' : ''}, shown once. The current ones keep working for 24 hours.${
+								source.auth.type !== 'none' ? ' Basic or Bearer credentials change above, at once.' : ''
+							}`}
+							button={source.secret ? 'Rotate URL and secret' : 'Rotate URL'}
+							onClick={() => setConfirm('rotate')}
+							disabled={busy !== null}
+						/>
+						<ActionPanel
+							id="delete"
+							title="Delete"
+							text="Its URL answers 404 from then on. Events it brought in stay in the delivery log."
+							button="Delete source"
+							danger
+							onClick={() => setConfirm('delete')}
+							disabled={busy !== null}
+						/>
 					</aside>
 				)}
 			</div>
