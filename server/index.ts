@@ -13,8 +13,9 @@ import { AddressGuard, type HostResolver } from './delivery/addressGuard';
 import { DeliveryHttpClient, type HttpSender } from './delivery/httpClient';
 import { ThreadedHttpClient } from './delivery/threadedHttpClient';
 import { DeliveryWorker } from './delivery/worker';
-import { hashApiKey } from './http/auth';
+import { digestSecret } from './domain/secretDigest';
 import { DeliveryService } from './services/deliveryService';
+import { fromDomain } from './http/errors';
 import { SessionStore } from './http/session';
 import { JsonataPool } from './mapping/jsonataPool';
 import { type Logger, createLogger } from './observability/logger';
@@ -78,11 +79,11 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	let generatedApiKey: string | null = null;
 	const meta = await config.getMeta();
 	if (options.apiKey) {
-		const hash = hashApiKey(options.apiKey);
+		const hash = digestSecret(options.apiKey);
 		if (meta.apiKeyHash !== hash) await config.setApiKeyHash(hash);
 	} else if (!meta.apiKeyHash) {
 		generatedApiKey = `mdk_${randomBytes(24).toString('base64url')}`;
-		await config.setApiKeyHash(hashApiKey(generatedApiKey));
+		await config.setApiKeyHash(digestSecret(generatedApiKey));
 	}
 	let apiKeyHash = (await config.getMeta()).apiKeyHash ?? '';
 	const stopWatchingKey = config.onChange((change) => {
@@ -143,7 +144,7 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 		events,
 		deliveries: new DeliveryService(log, queue),
 		sources: new SourceService(config),
-		sourceIngest: new SourceIngestService(config, events, jsonata),
+		sourceIngest: new SourceIngestService(config, events, jsonata, logger, fromDomain),
 		publicUrl: settings.publicUrl ? settings.publicUrl.replace(/\/+$/, '') : null,
 		apiKeyHash: () => apiKeyHash,
 		sessions: new SessionStore(),

@@ -206,6 +206,7 @@ const OPERATIONS: OperationSpec[] = [
 			'401': error('Not the API key'),
 			'403': error('No `X-MDM-Console` header, or another origin'),
 			'422': error('A field is invalid'),
+			'429': error('10 wrong API keys from this client address within a minute: `too_many_sign_ins`, with `Retry-After` (seconds)'),
 		},
 	},
 	{

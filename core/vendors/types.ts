@@ -5,6 +5,21 @@ import type { FieldError, JsonObject } from '../types';
 export const VENDOR_NAMES = ['mender', 'scalefusion', 'kobiton', 'hexnode', 'nexthink', 'generic'] as const;
 export type VendorName = (typeof VENDOR_NAMES)[number];
 
+/**
+ * How each vendor proves a webhook is its own: a signature of the body (with the source's
+ * secret), Basic or Bearer auth, nothing but the URL token, or any of these (generic).
+ */
+export type VendorCredential = 'signature' | 'auth' | 'token' | 'any';
+
+export const VENDOR_CREDENTIALS: Readonly<Record<VendorName, VendorCredential>> = {
+	mender: 'signature',
+	scalefusion: 'signature',
+	kobiton: 'token',
+	hexnode: 'auth',
+	nexthink: 'auth',
+	generic: 'any',
+};
+
 /** A validated event's `data`: it always has `device.id`. */
 export type CanonicalEventData = JsonObject & { device: JsonObject & { id: string } };
 

@@ -4,13 +4,14 @@
  * `authorization` config). Both checks are constant-time.
  */
 import { Router } from 'express';
-import { hashApiKey, isAuthorized } from '../http/auth';
+import { digestSecret } from '../domain/secretDigest';
+import { isAuthorized } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { DispatcherMetrics } from '../observability/metrics';
 
 export function metricsRouter(metrics: DispatcherMetrics, apiKeyHash: () => string, metricsToken: string | null): Router {
 	const router = Router();
-	const tokenHash = metricsToken ? hashApiKey(metricsToken) : null;
+	const tokenHash = metricsToken ? digestSecret(metricsToken) : null;
 	router.get('/metrics', async (request, response) => {
 		const header = request.headers.authorization;
 		const allowed = isAuthorized(header, apiKeyHash()) || (tokenHash !== null && isAuthorized(header, tokenHash));

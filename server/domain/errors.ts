@@ -12,10 +12,36 @@ export class NotFoundError extends DomainError {
 	constructor(
 		readonly kind: string,
 		readonly id: string,
+		/** Instead of naming the id (an ingest URL's caller is not told what it asked for). */
+		message = `${kind} ${JSON.stringify(id)} does not exist`,
 	) {
-		super(`${kind} ${JSON.stringify(id)} does not exist`);
+		super(message);
 	}
 }
+
+/** 404 `source_disabled`: an ingest source switched off refuses what its vendor sends (and says so). */
+export class SourceDisabledError extends DomainError {
+	constructor() {
+		super('this ingest source is disabled');
+	}
+}
+
+/**
+ * 401: the caller did not prove who it is. `reason` says which proof failed: `unauthorized` (a
+ * wrong ingest token, missing or wrong Basic/Bearer credentials) or `invalid_signature` (a
+ * vendor's signature missing or not matching the body).
+ */
+export class UnauthorizedError extends DomainError {
+	constructor(
+		readonly reason: 'unauthorized' | 'invalid_signature',
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+/** 400 `invalid_json`: a raw body a service parses itself (a vendor's webhook) is empty or not JSON. */
+export class InvalidJsonError extends DomainError {}
 
 /** 422 (or 400 for queries): fields break a rule; each detail names one field (JSON Pointer). */
 export class InvalidError extends DomainError {

@@ -3,8 +3,8 @@
  * validated and defaulted (`server/api/schemas/` validates them against these shapes), and
  * what the node pack and tests pass directly.
  */
-import type { JsonObject, SigningSchemeName } from '../../core/types';
-import type { DeliveryFilter, ProfileRecord, WebhookRecord } from './records';
+import type { DestinationAuth, JsonObject, SigningSchemeName } from '../../core/types';
+import type { DeliveryFilter, ProfileRecord, SourceHmac, SourceRecord, WebhookRecord } from './records';
 
 /** The fields of a webhook an admin sets; the secret may be left to be generated. */
 export type WebhookInput = Pick<
@@ -23,6 +23,26 @@ export type WebhookPatch = Partial<WebhookInput>;
 export type ProfileInput = Omit<ProfileRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
 export type ProfilePatch = Partial<ProfileInput>;
+
+/**
+ * The fields of an ingest source an admin sets. The URL token is always generated; a secret and
+ * (for vendors that send Basic or Bearer auth) a Bearer token are generated when not given.
+ */
+export type SourceInput = Pick<SourceRecord, 'name' | 'description' | 'vendor' | 'enabled'> & {
+	secret?: string;
+	auth?: DestinationAuth;
+	hmac?: SourceHmac;
+	/** Absent or null: the vendor's built-in mapping (generic sources need one). */
+	mapping?: string | null;
+};
+
+/** A change to a source: any field but the vendor, which is fixed once created. */
+export type SourcePatch = Partial<Omit<SourceInput, 'vendor'>>;
+
+/** A rotation: the new HMAC secret, or none to have one generated. */
+export interface SourceRotation {
+	secret?: string;
+}
 
 export interface EventInput {
 	type: string;

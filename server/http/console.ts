@@ -34,7 +34,7 @@ export const SIGN_IN_PATH = '/sign-in';
  * First path segments of the console's screens (`server/console/src/sections.tsx`, plus the
  * sign-in page). Anything else is not the console's: it falls through to the API's 404.
  */
-const CONSOLE_SECTIONS = new Set(['sign-in', 'webhooks', 'profiles', 'deliveries', 'catalog']);
+const CONSOLE_SECTIONS = new Set(['sign-in', 'webhooks', 'profiles', 'sources', 'deliveries', 'catalog']);
 
 /**
  * `server/dist/console` (written by `npm run build:console`) seen from the compiled server

@@ -8,9 +8,12 @@ import {
 	AlreadyPendingError,
 	InUseError,
 	InvalidError,
+	InvalidJsonError,
 	NotFoundError,
+	SourceDisabledError,
 	StoreUnavailableError,
 	TestSendFailedError,
+	UnauthorizedError,
 } from '../domain/errors';
 import { StorageError, UnstorableRecordError } from '../store/errors';
 
@@ -37,6 +40,9 @@ export function validationFailed(details: FieldError[], status = 422): ApiError 
 /** The API's answer to a domain error (services know nothing of HTTP), or null for anything else. */
 export function fromDomain(error: unknown): ApiError | null {
 	if (error instanceof NotFoundError) return new ApiError(404, 'not_found', error.message);
+	if (error instanceof SourceDisabledError) return new ApiError(404, 'source_disabled', error.message);
+	if (error instanceof UnauthorizedError) return new ApiError(401, error.reason, error.message);
+	if (error instanceof InvalidJsonError) return new ApiError(400, 'invalid_json', error.message);
 	if (error instanceof InvalidError) return validationFailed(error.details, error.inQuery ? 400 : 422);
 	if (error instanceof InUseError) return new ApiError(409, 'webhook_in_use', error.message, [], { profiles: error.profiles });
 	if (error instanceof AlreadyPendingError) return new ApiError(409, 'already_pending', error.message);

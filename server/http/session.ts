@@ -14,8 +14,9 @@
  * dispatchers behind one load balancer do not share them. `SessionStore` is the seam a shared
  * backend replaces.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { digestSecret } from '../domain/secretDigest';
 import { ApiError } from './errors';
 
 export const SESSION_COOKIE = 'mdm_session';
@@ -79,13 +80,13 @@ export class SessionStore {
 		}
 		const token = randomBytes(32).toString('base64url');
 		const session = { createdAtMs: now, lastSeenMs: now };
-		this.sessions.set(digest(token), session);
+		this.sessions.set(digestSecret(token), session);
 		return { token, info: this.describe(session), maxAgeSeconds: Math.floor(this.maxAgeMs / 1000) };
 	}
 
 	/** The live session for `token`, its idle timer restarted; null when unknown or expired. */
 	touch(token: string): SessionInfo | null {
-		const key = digest(token);
+		const key = digestSecret(token);
 		const session = this.sessions.get(key);
 		if (!session) return null;
 		const now = this.now();
@@ -98,7 +99,7 @@ export class SessionStore {
 	}
 
 	revoke(token: string): void {
-		this.sessions.delete(digest(token));
+		this.sessions.delete(digestSecret(token));
 	}
 
 	private expired(session: Session, now: number): boolean {
@@ -116,10 +117,6 @@ export class SessionStore {
 			idleExpiresAt: new Date(Math.min(session.lastSeenMs + this.idleMs, session.createdAtMs + this.maxAgeMs)).toISOString(),
 		};
 	}
-}
-
-function digest(token: string): string {
-	return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 /** The session token in a `Cookie` header, or null. */

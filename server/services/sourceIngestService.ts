@@ -5,13 +5,14 @@
  * intake (`EventService.ingest`), so it is stored durably, deduplicated, routed and delivered
  * like any other. Every request past the token check is counted on the source.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { constantTimeEqual, mapVendorBody, verifyHmac, verifySignature } from '../../core';
 import type { MappedEvent } from '../../core/vendors/types';
-import { ApiError, fromDomain, validationFailed } from '../http/errors';
+import { InvalidError, InvalidJsonError, NotFoundError, SourceDisabledError, UnauthorizedError } from '../domain/errors';
 import { assertJsonShape } from '../domain/jsonShape';
+import type { EventOrigin, SourceCount, SourceError, SourceRecord } from '../domain/records';
+import { matchesDigest } from '../domain/secretDigest';
 import type { JsonataPool } from '../mapping/jsonataPool';
-import type { EventOrigin, SourceCount, SourceRecord } from '../domain/records';
+import type { Logger } from '../observability/logger';
 import type { ConfigStore } from '../store/ports/configStore';
 import type { EventService } from './eventService';
 
@@ -25,16 +26,12 @@ export interface IngestAnswer {
 
 type Headers = Record<string, string | string[] | undefined>;
 
-function sha256(text: string): Buffer {
-	return createHash('sha256').update(text, 'utf8').digest();
-}
-
-function hashMatches(token: string, hashHex: string | undefined): boolean {
-	if (!hashHex) return false;
-	const expected = Buffer.from(hashHex, 'hex');
-	const presented = sha256(token);
-	return expected.length === presented.length && timingSafeEqual(expected, presented);
-}
+/**
+ * The answer a refusal becomes (status, code, message), for the source's `lastError`; null for
+ * what is not a refusal (a bug, a store fault). The HTTP layer's mapping (`fromDomain`) is passed
+ * in, so that the counted answer is the one the vendor got.
+ */
+export type DescribeRefusal = (error: unknown) => Omit<SourceError, 'at'> | null;
 
 function live(expiresAt: string | undefined): boolean {
 	return expiresAt !== undefined && Date.parse(expiresAt) > Date.now();
@@ -52,10 +49,6 @@ function activeSecrets(source: SourceRecord): string[] {
 	return secrets.filter((s) => s !== '');
 }
 
-function unauthorized(code: string, message: string): ApiError {
-	return new ApiError(401, code, message);
-}
-
 /** The vendor's own proof that the request is theirs: its signature, or the Basic/Bearer auth it sends. */
 function checkVendorAuth(source: SourceRecord, headers: Headers, raw: Buffer): void {
 	if (source.vendor === 'mender' || source.vendor === 'scalefusion') {
@@ -65,16 +58,16 @@ function checkVendorAuth(source: SourceRecord, headers: Headers, raw: Buffer): v
 			if (result.valid) return;
 			message ||= result.message;
 		}
-		throw unauthorized('invalid_signature', message || 'signature does not verify');
+		throw new UnauthorizedError('invalid_signature', message || 'signature does not verify');
 	}
 	if (source.hmac) {
 		const { header: name, algorithm, encoding, prefix } = source.hmac;
 		const signature = header(headers, name.toLowerCase());
-		if (!signature) throw unauthorized('invalid_signature', `missing header ${name}`);
+		if (!signature) throw new UnauthorizedError('invalid_signature', `missing header ${name}`);
 		const ok = activeSecrets(source).some((secret) =>
 			verifyHmac({ algorithm, encoding, secret, body: raw, prefix: prefix || undefined, signature }),
 		);
-		if (!ok) throw unauthorized('invalid_signature', `${name} does not match the ${algorithm} HMAC of the body`);
+		if (!ok) throw new UnauthorizedError('invalid_signature', `${name} does not match the ${algorithm} HMAC of the body`);
 	}
 	const auth = source.auth;
 	if (auth.type === 'none') return;
@@ -88,19 +81,19 @@ function checkVendorAuth(source: SourceRecord, headers: Headers, raw: Buffer): v
 	const normalised = space > 0 ? `${presented.slice(0, space).toLowerCase()}${presented.slice(space)}` : presented;
 	const wanted = `${auth.type}${expected.slice(expected.indexOf(' '))}`;
 	if (!constantTimeEqual(normalised.trim(), wanted)) {
-		throw unauthorized('unauthorized', `missing or wrong ${auth.type === 'basic' ? 'Basic' : 'Bearer'} credentials`);
+		throw new UnauthorizedError('unauthorized', `missing or wrong ${auth.type === 'basic' ? 'Basic' : 'Bearer'} credentials`);
 	}
 }
 
 function parseBody(raw: Buffer): unknown {
 	let text = raw.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'the request body is empty');
+	if (text.trim() === '') throw new InvalidJsonError('the request body is empty');
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
 	} catch {
-		throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
+		throw new InvalidJsonError('request body is not valid JSON');
 	}
 	// The same structural limits as every API body (depth, prototype keys), before any mapping.
 	assertJsonShape(body);
@@ -124,22 +117,24 @@ export class SourceIngestService {
 		private readonly store: ConfigStore,
 		private readonly events: EventService,
 		private readonly jsonata: JsonataPool,
+		private readonly log: Logger,
+		private readonly describeRefusal: DescribeRefusal,
 	) {}
 
 	async receive(sourceId: string, token: string, headers: Headers, raw: Buffer): Promise<IngestAnswer> {
 		const source = await this.store.getSource(sourceId);
-		if (!source) throw new ApiError(404, 'not_found', 'no such ingest source');
+		if (!source) throw new NotFoundError('source', sourceId, 'no such ingest source');
 		const tokenOk =
-			hashMatches(token, source.tokenHash) || (live(source.previousTokenExpiresAt) && hashMatches(token, source.previousTokenHash));
-		if (!tokenOk) throw unauthorized('unauthorized', 'wrong ingest token');
+			matchesDigest(token, source.tokenHash) || (live(source.previousTokenExpiresAt) && matchesDigest(token, source.previousTokenHash));
+		if (!tokenOk) throw new UnauthorizedError('unauthorized', 'wrong ingest token');
 
 		const receivedAt = new Date().toISOString();
 		try {
-			if (!source.enabled) throw new ApiError(404, 'source_disabled', 'this ingest source is disabled');
+			if (!source.enabled) throw new SourceDisabledError();
 			checkVendorAuth(source, headers, raw);
 			const body = parseBody(raw);
 			const mapped = await this.map(source, body);
-			if (!mapped.ok) throw validationFailed(mapped.errors);
+			if (!mapped.ok) throw new InvalidError(mapped.errors);
 			const answer = await this.persist(source, raw, mapped.events);
 			const fresh = answer.body.events.filter((e) => !e.duplicate).length;
 			await this.count(source.id, {
@@ -150,9 +145,9 @@ export class SourceIngestService {
 			});
 			return answer;
 		} catch (error) {
-			// The event intake raises domain errors (a type's schema, the nesting limit), this
-			// service its own answers: both are the vendor's request refused, and counted.
-			const refused = error instanceof ApiError ? error : fromDomain(error);
+			// Every refusal past the token check (this service's, the event intake's: a type's
+			// schema, the nesting limit) is the vendor's request refused, and counted.
+			const refused = this.describeRefusal(error);
 			if (refused && refused.status < 500) {
 				await this.count(source.id, {
 					at: receivedAt,
@@ -202,7 +197,12 @@ export class SourceIngestService {
 			if (!['device.status_changed', 'device.provisioned', 'device.decommissioned'].includes(event.type)) continue;
 			await this.store
 				.putDeviceStatus(deviceStatusKey(source.vendor, event.data.device.id), { status, at: event.timestamp ?? new Date().toISOString() })
-				.catch((error: unknown) => console.error(`source ${source.id}: device status not saved: ${(error as Error).message}`));
+				.catch((error: unknown) =>
+					this.log.warn(
+						{ event: 'source.device_status_not_saved', sourceId: source.id, err: error },
+						`source ${source.id}: the device's last status was not saved: ${(error as Error).message}`,
+					),
+				);
 		}
 		return {
 			status: results.some((r) => r.status === 202) ? 202 : 200,
@@ -218,6 +218,11 @@ export class SourceIngestService {
 	private async count(sourceId: string, count: SourceCount): Promise<void> {
 		await this.store
 			.countSourceRequest(sourceId, count)
-			.catch((error: unknown) => console.error(`source ${sourceId}: counters not saved: ${(error as Error).message}`));
+			.catch((error: unknown) =>
+				this.log.warn(
+					{ event: 'source.counters_not_saved', sourceId, err: error },
+					`source ${sourceId}: counters not saved: ${(error as Error).message}`,
+				),
+			);
 	}
 }

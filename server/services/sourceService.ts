@@ -18,23 +18,13 @@ import {
 	vendorTitle,
 } from '../../core';
 import type { DestinationAuth, FieldError } from '../../core/types';
-import type { VendorName } from '../../core/vendors/types';
-import type { SourceCreateBody, SourceUpdateBody } from '../api/schemas/source';
+import { VENDOR_CREDENTIALS, type VendorName } from '../../core/vendors/types';
 import { InvalidError, NotFoundError } from '../domain/errors';
+import type { SourceInput, SourcePatch } from '../domain/inputs';
 import type { SourceRecord, SourceStats } from '../domain/records';
-import { hashApiKey } from '../http/auth';
+import { digestSecret } from '../domain/secretDigest';
 import type { ConfigStore } from '../store/ports/configStore';
 import { ROTATION_OVERLAP_MS, keepMaskedAuth } from './webhookService';
-
-/** Which credential a vendor's webhooks carry. */
-const CREDENTIAL: Readonly<Record<VendorName, 'signature' | 'auth' | 'token' | 'any'>> = {
-	mender: 'signature',
-	scalefusion: 'signature',
-	kobiton: 'token',
-	hexnode: 'auth',
-	nexthink: 'auth',
-	generic: 'any',
-};
 
 /** Where the admin pastes the ingest URL (and secret) in each product (docs/vendors.md has more). */
 const SETUP: Readonly<Record<VendorName, string>> = {
@@ -97,10 +87,10 @@ export class SourceService {
 		return source;
 	}
 
-	async create(body: SourceCreateBody): Promise<{ record: SourceRecord; token: string }> {
+	async create(body: SourceInput): Promise<{ record: SourceRecord; token: string }> {
 		const now = new Date().toISOString();
 		const token = newToken();
-		const credential = CREDENTIAL[body.vendor];
+		const credential = VENDOR_CREDENTIALS[body.vendor];
 		let secret = body.secret ?? '';
 		if (!body.secret && (credential === 'signature' || (body.vendor === 'generic' && body.hmac))) {
 			secret = body.vendor === 'mender' ? generateMenderSecret() : generateSigningSecret();
@@ -113,7 +103,7 @@ export class SourceService {
 			description: body.description,
 			vendor: body.vendor,
 			enabled: body.enabled,
-			tokenHash: hashApiKey(token),
+			tokenHash: digestSecret(token),
 			secret,
 			auth,
 			hmac: body.hmac ?? null,
@@ -127,7 +117,7 @@ export class SourceService {
 		return { record, token };
 	}
 
-	async update(id: string, patch: SourceUpdateBody): Promise<SourceRecord> {
+	async update(id: string, patch: SourcePatch): Promise<SourceRecord> {
 		const current = await this.get(id);
 		const next: SourceRecord = { ...current, updatedAt: new Date().toISOString() };
 		if (patch.name !== undefined) next.name = patch.name;
@@ -159,7 +149,7 @@ export class SourceService {
 		const expires = new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString();
 		const next: SourceRecord = {
 			...current,
-			tokenHash: hashApiKey(token),
+			tokenHash: digestSecret(token),
 			previousTokenHash: current.tokenHash,
 			previousTokenExpiresAt: expires,
 			updatedAt: new Date().toISOString(),
@@ -200,10 +190,10 @@ export class SourceService {
 	}
 
 	/** The per-vendor rules; `given` is what the request set (to name only fields it sent). */
-	private check(record: SourceRecord, given: Partial<SourceCreateBody>): void {
+	private check(record: SourceRecord, given: Partial<SourceInput>): void {
 		const errors: FieldError[] = [];
 		const title = vendorTitle(record.vendor);
-		const credential = CREDENTIAL[record.vendor];
+		const credential = VENDOR_CREDENTIALS[record.vendor];
 		// The name's uniqueness is the store's rule (ConflictError on /name).
 
 		if (record.vendor === 'mender') {
@@ -235,8 +225,9 @@ export class SourceService {
 			errors.push({ path: '/mapping', message: 'a generic source needs a JSONata mapping to {type, id?, timestamp?, data}' });
 		}
 		if (record.mapping) {
-			const problem = checkJsonata(record.mapping)?.message ?? findUnsafeRegex(record.mapping)?.message;
-			if (problem) errors.push({ path: '/mapping', message: problem });
+			// With its position, as profiles' expressions: the console shows the line and column.
+			const problem = checkJsonata(record.mapping) ?? findUnsafeRegex(record.mapping);
+			if (problem) errors.push({ path: '/mapping', message: problem.message, ...(problem.position > 0 ? { position: problem.position } : {}) });
 		}
 		if (errors.length > 0) throw new InvalidError(errors);
 	}

@@ -196,7 +196,7 @@ describe('SessionStore', () => {
 
 describe('console routes', () => {
 	it('redirect to sign-in without a session, keeping where the admin was going', async () => {
-		for (const path of ['/', '/webhooks', '/webhooks/new', '/profiles/prf_1', '/deliveries?status=failed', '/catalog/device.enrolled']) {
+		for (const path of ['/', '/webhooks', '/webhooks/new', '/profiles/prf_1', '/sources/src_1', '/deliveries?status=failed', '/catalog/device.enrolled']) {
 			const answer = await call('GET', path);
 			expect(answer.status, path).toBe(303);
 			const location = answer.headers.get('location');

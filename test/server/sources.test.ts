@@ -59,6 +59,10 @@ describe('/v1/sources', () => {
 		expect(await paths({ name: 'h1', vendor: 'hexnode', auth: { type: 'none' } })).toEqual(['/auth']);
 		expect(await paths({ name: 'g1', vendor: 'generic' })).toEqual(['/mapping']);
 		expect(await paths({ name: 'g2', vendor: 'generic', mapping: '{ "type": ' })).toEqual(['/mapping']);
+		// A mapping that does not compile is refused with its position, as profiles' JSONata is.
+		const broken = (await create({ name: 'g3', vendor: 'generic', mapping: '{ "type": "device." & }' }, 422)).error.details[0];
+		expect(broken).toMatchObject({ path: '/mapping', position: expect.any(Number) });
+		expect(broken.position).toBeGreaterThan(0);
 		expect(await paths({ name: 's1', vendor: 'scalefusion', hmac: { header: 'x-sig' } })).toEqual(['/hmac']);
 		expect(await paths({ name: 'x1', vendor: 'airwatch' })).toEqual(['/vendor']);
 		expect(await paths({ name: 'x2', vendor: 'kobiton', token: 'mine' })).toEqual(['/token']);

@@ -8,21 +8,15 @@
  * everything is refused; the key never reaches page storage; the CSP runs no inline script.
  * Screenshots of each screen go to docs/console/ (shown in docs/console.md).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEventType } from '../../core';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/console';
-import { launchChromium } from '../helpers/browser';
 import { type ApiClient, TEST_API_KEY, tempDataFile } from '../helpers/dispatcher';
 import { type DispatcherProcess, spawnDispatcher } from '../helpers/dispatcherProcess';
 import { type Receiver, startReceiverWith } from '../helpers/receiver';
 import { loopbackCertificate } from '../helpers/tls';
-
-const SHOTS = path.resolve(__dirname, '../../docs/console');
-const LAPTOP = { width: 1280, height: 860 };
-const TABLET = { width: 820, height: 1180 };
+import { type ConsoleBrowser, TABLET, clipboard, eventually, launchConsoleBrowser, pageStorage, section, shot, text } from './consoleBrowser';
 
 let dispatcher: DispatcherProcess;
 let base: string;
@@ -30,77 +24,13 @@ let api: ApiClient;
 let slack: Receiver;
 let ops: Receiver;
 let gone: Receiver;
-let browser: Browser;
+let ui: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
-
-/** Polls until `check` stops throwing (UI updates are asynchronous). */
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			return await check();
-		} catch (error) {
-			if (Date.now() > deadline) throw error;
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
-	}
-}
-
-async function text(locator: Locator): Promise<string> {
-	return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function shot(name: string, target: Page = page, fullPage = false): Promise<void> {
-	await target.evaluate(() => document.fonts.ready);
-	await target.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
-}
-
-function watch(target: Page): void {
-	target.on('pageerror', (error) => pageErrors.push(error.message));
-	target.on('console', (message) => {
-		// 4xx answers are expected (signed-out checks, refused fields, the blocked delete) and shown in
-		// the page; the CSP's refusals are counted where they are provoked. Anything else is a defect.
-		if (message.type() === 'error' && !/status of 4\d\d|Content Security Policy/.test(message.text())) consoleErrors.push(message.text());
-	});
-}
-
-async function newPage(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}) {
-	const ctx = await browser.newContext({
-		viewport: options.viewport ?? LAPTOP,
-		colorScheme: options.colorScheme ?? 'light',
-		locale: 'en-US',
-		timezoneId: 'UTC',
-		permissions: ['clipboard-read', 'clipboard-write'],
-	});
-	const created = await ctx.newPage();
-	watch(created);
-	return { ctx, page: created };
-}
-
-async function storageHoldsKey(target: Page): Promise<{ local: string; session: string; cookie: string }> {
-	return target.evaluate(() => ({
-		local: JSON.stringify(Object.entries(localStorage)),
-		session: JSON.stringify(Object.entries(sessionStorage)),
-		cookie: document.cookie,
-	}));
-}
-
-/** A link of the sections bar (Webhooks, Alert profiles, …). */
-function section(name: string, target: Page = page): Locator {
-	return target.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true });
-}
-
-async function clipboard(target: Page = page): Promise<string> {
-	return target.evaluate(() => navigator.clipboard.readText());
-}
 
 const ids: { slack?: string; ops?: string; profile?: string; failed?: string; secret?: string } = {};
 
 beforeAll(async () => {
-	fs.mkdirSync(SHOTS, { recursive: true });
 	const tls = loopbackCertificate();
 	slack = await startReceiverWith({ tls }, { status: 200, body: 'ok' });
 	ops = await startReceiverWith({ tls }, { status: 503, body: 'maintenance' });
@@ -115,12 +45,12 @@ beforeAll(async () => {
 	});
 	base = `http://127.0.0.1:${dispatcher.port}`;
 	api = dispatcher.api;
-	browser = await launchChromium();
-	({ ctx: context, page } = await newPage());
+	ui = await launchConsoleBrowser();
+	({ ctx: context, page } = await ui.newPage());
 });
 
 afterAll(async () => {
-	await browser?.close();
+	await ui?.close();
 	await dispatcher?.stop('SIGTERM');
 	await slack?.close();
 	await ops?.close();
@@ -129,8 +59,8 @@ afterAll(async () => {
 
 describe('web console', () => {
 	it('refuses every console route and /v1 call without a session; the shell only signs in', async () => {
-		const { ctx, page: anonymous } = await newPage();
-		for (const route of ['/', '/webhooks', '/webhooks/new', '/profiles', '/deliveries?status=failed', '/catalog']) {
+		const { ctx, page: anonymous } = await ui.newPage();
+		for (const route of ['/', '/webhooks', '/webhooks/new', '/profiles', '/sources', '/sources/new', '/deliveries?status=failed', '/catalog']) {
 			const response = await fetch(`${base}${route}`, { redirect: 'manual' });
 			expect(response.status, route).toBe(303);
 			await anonymous.goto(`${base}${route}`);
@@ -190,7 +120,7 @@ describe('web console', () => {
 	it('signs in with the API key, keeping only an HttpOnly SameSite=Strict cookie', async () => {
 		await page.goto(`${base}/deliveries`);
 		expect(page.url()).toBe(`${base}/sign-in?next=%2Fdeliveries`);
-		await shot('sign-in');
+		await shot(page, 'sign-in');
 		await page.locator('#apiKey').fill('not-the-admin-key');
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await eventually(async () => expect(await text(page.locator('#apiKey-error'))).toBe('That is not the admin API key.'));
@@ -199,7 +129,7 @@ describe('web console', () => {
 		await page.waitForURL(`${base}/deliveries`);
 		await page.getByRole('heading', { level: 1, name: 'Delivery log' }).waitFor();
 
-		const storage = await storageHoldsKey(page);
+		const storage = await pageStorage(page);
 		expect(storage.local).not.toContain(TEST_API_KEY);
 		expect(storage.session).not.toContain(TEST_API_KEY);
 		expect(storage.cookie).not.toContain(TEST_API_KEY);
@@ -211,7 +141,7 @@ describe('web console', () => {
 	});
 
 	it('creates a Slack webhook through the form: field errors as you type, Test, Validate & save', async () => {
-		await section('Webhooks').click();
+		await section(page, 'Webhooks').click();
 		await page.getByRole('link', { name: 'New webhook' }).click();
 		await page.waitForURL(`${base}/webhooks/new`);
 		expect(await page.getByRole('radio', { name: /^Slack/ }).isChecked()).toBe(true);
@@ -227,7 +157,7 @@ describe('web console', () => {
 		expect(await page.getByRole('button', { name: 'Validate & save' }).isDisabled()).toBe(true);
 		expect(await page.getByRole('button', { name: 'Test', exact: true }).isDisabled()).toBe(true);
 		await page.locator('#wh-url').scrollIntoViewIfNeeded();
-		await shot('webhook-field-errors');
+		await shot(page, 'webhook-field-errors');
 
 		await page.locator('#wh-url').fill(slack.url);
 		await page.locator('#wh-timeout').fill('10');
@@ -243,7 +173,7 @@ describe('web console', () => {
 		expect(typeof slackBody.text).toBe('string');
 		expect(Array.isArray(slackBody.blocks)).toBe(true);
 		expect(tested?.headers['content-type']).toContain('application/json');
-		await shot('webhook-test', page, true);
+		await shot(page, 'webhook-test', true);
 
 		await page.getByRole('button', { name: 'Validate & save' }).click();
 		await page.waitForURL(/\/webhooks\/wh_/);
@@ -292,8 +222,8 @@ describe('web console', () => {
 		expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{20,}$/);
 		ids.secret = secret;
 		await page.getByRole('button', { name: 'Copy secret' }).click();
-		await eventually(async () => expect(await clipboard()).toBe(secret));
-		await shot('webhook-secret-once');
+		await eventually(async () => expect(await clipboard(page)).toBe(secret));
+		await shot(page, 'webhook-secret-once');
 		const stored = (await api.get(`/v1/webhooks/${ids.ops}`)).body;
 		expect(stored).toMatchObject({
 			template: 'custom',
@@ -310,11 +240,11 @@ describe('web console', () => {
 		await page.reload();
 		await page.getByRole('heading', { level: 1, name: 'Ops endpoint' }).waitFor();
 		expect(await page.locator('.secret-value').count()).toBe(0);
-		expect(JSON.stringify(await storageHoldsKey(page))).not.toContain(secret.slice(6));
+		expect(JSON.stringify(await pageStorage(page))).not.toContain(secret.slice(6));
 	});
 
 	it('toggles a webhook off and on from the list (mouse, then keyboard)', async () => {
-		await section('Webhooks').click();
+		await section(page, 'Webhooks').click();
 		const row = page.locator('tr[data-webhook="Provisioning Slack"]');
 		const toggle = row.getByRole('switch');
 		await eventually(async () => expect(await toggle.getAttribute('aria-checked')).toBe('true'));
@@ -331,7 +261,7 @@ describe('web console', () => {
 	});
 
 	it('creates an alert profile: a bad JSONata condition shows its position, the fixed one saves, the sample request is exact', async () => {
-		await section('Alert profiles').click();
+		await section(page, 'Alert profiles').click();
 		await page.getByRole('link', { name: 'New alert profile' }).click();
 		await page.locator('#pr-name').fill('iOS enrollments');
 		await page.getByRole('checkbox', { name: /^device\.enrolled\b/ }).check();
@@ -345,7 +275,7 @@ describe('web console', () => {
 		await page.getByRole('button', { name: 'Go to error' }).click();
 		expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).selectionStart)).toBe(22);
 		await page.locator('#pr-condition').scrollIntoViewIfNeeded();
-		await shot('profile-jsonata-error');
+		await shot(page, 'profile-jsonata-error');
 		expect((await api.get('/v1/profiles')).body.data).toEqual([]);
 
 		await page.locator('#pr-condition').fill('data.device.platform = "ios"');
@@ -365,8 +295,8 @@ describe('web console', () => {
 			expect(await text(sample.locator('tr', { hasText: name }).locator('td'))).toBe(value);
 		}
 		await sample.getByRole('button', { name: 'Copy body' }).click();
-		await eventually(async () => expect(withoutEventIds(await clipboard())).toBe(withoutEventIds(JSON.stringify(preview.body, null, 2))));
-		await shot('profile-sample-request');
+		await eventually(async () => expect(withoutEventIds(await clipboard(page))).toBe(withoutEventIds(JSON.stringify(preview.body, null, 2))));
+		await shot(page, 'profile-sample-request');
 	});
 
 	it('shows why a webhook was disabled and since when one is failing', async () => {
@@ -384,18 +314,18 @@ describe('web console', () => {
 		await eventually(async () => expect((await api.get('/v1/deliveries/summary')).body.pending).toBe(0), 15_000);
 		expect((await api.get(`/v1/webhooks/${teams.body.id}`)).body).toMatchObject({ enabled: false, disabledReason: 'gone' });
 
-		await section('Webhooks').click();
+		await section(page, 'Webhooks').click();
 		const teamsRow = page.locator('tr[data-webhook="Old Teams channel"]');
 		await eventually(async () => expect(await text(teamsRow.locator('.state'))).toBe('Disabled: the endpoint answered 410 Gone'));
 		expect(await teamsRow.getByRole('switch').getAttribute('aria-checked')).toBe('false');
 		const opsRow = page.locator('tr[data-webhook="Ops endpoint"]');
 		expect(await text(opsRow.locator('.health .badge'))).toBe('Failed');
 		expect(await text(opsRow.locator('.failing'))).toMatch(/^Failing since /);
-		await shot('webhooks');
+		await shot(page, 'webhooks');
 	});
 
 	it('finds a failed delivery by response code, opens its payload, retries it', async () => {
-		await section('Delivery log').click();
+		await section(page, 'Delivery log').click();
 		const summary = (await api.get('/v1/deliveries/summary')).body;
 		await eventually(async () => expect(await text(page.locator('[data-summary="total"]'))).toBe(String(summary.total)));
 		expect(await text(page.locator('[data-summary="failed"]'))).toBe(String(summary.failed));
@@ -407,7 +337,7 @@ describe('web console', () => {
 		const rows = page.locator('tr[data-delivery]');
 		await eventually(async () => expect(await rows.count()).toBe(1));
 		expect(await rows.first().getAttribute('data-delivery')).toBe(ids.failed);
-		await shot('delivery-log');
+		await shot(page, 'delivery-log');
 
 		await rows.first().getByRole('link', { name: /Payload and attempts/ }).click();
 		await page.waitForURL(`${base}/deliveries/${ids.failed}`);
@@ -415,10 +345,10 @@ describe('web console', () => {
 		expect(await text(page.locator('table.attempts tbody tr').first().locator('td').nth(2))).toBe('503');
 		const detail = (await api.get(`/v1/deliveries/${ids.failed}`)).body;
 		await page.getByRole('button', { name: 'Copy payload' }).click();
-		await eventually(async () => expect(await clipboard()).toBe(JSON.stringify(JSON.parse(detail.request.body), null, 2)));
+		await eventually(async () => expect(await clipboard(page)).toBe(JSON.stringify(JSON.parse(detail.request.body), null, 2)));
 		expect(await text(page.locator('.request-line'))).toBe(`POST ${ops.url}`);
 		expect(await text(page.locator('table.headers tr', { hasText: 'authorization' }).locator('td'))).not.toContain('s3cret');
-		await shot('delivery-detail', page, true);
+		await shot(page, 'delivery-detail', true);
 
 		ops.respondWith({ status: 204 });
 		const before = ops.requests.length;
@@ -436,7 +366,7 @@ describe('web console', () => {
 		await page.getByRole('button', { name: 'Replay matching…' }).click();
 		const dialog = page.getByRole('dialog');
 		await eventually(async () => expect(await text(dialog.locator('.replay-count'))).toContain(`${matching} finished deliveries match these filters`));
-		await shot('delivery-replay');
+		await shot(page, 'delivery-replay');
 		const before = slack.requests.length;
 		await dialog.getByRole('button', { name: `Replay ${matching}` }).click();
 		await eventually(async () => expect(await text(page.locator('.notice.success'))).toBe(`Re-queued ${matching} deliveries.`));
@@ -451,28 +381,28 @@ describe('web console', () => {
 		await eventually(async () => expect(await text(dialog.locator('h2'))).toBe('This webhook is in use'));
 		const link = dialog.getByRole('link', { name: 'iOS enrollments' });
 		expect(await link.getAttribute('href')).toBe(`/profiles/${ids.profile}`);
-		await shot('webhook-delete-blocked');
+		await shot(page, 'webhook-delete-blocked');
 		expect((await api.get(`/v1/webhooks/${ids.slack}`)).status).toBe(200);
 		await link.click();
 		await page.waitForURL(`${base}/profiles/${ids.profile}`);
 		await page.getByRole('heading', { level: 1, name: 'iOS enrollments' }).waitFor();
-		await section('Alert profiles').click();
+		await section(page, 'Alert profiles').click();
 		await page.locator('tr[data-profile="iOS enrollments"]').waitFor();
-		await shot('profiles');
+		await shot(page, 'profiles');
 	});
 
 	it('shows the catalog with copyable schema and sample, and sends a mock event of any type', async () => {
-		await section('Event catalog').click();
+		await section(page, 'Event catalog').click();
 		await page.getByRole('link', { name: 'compliance.violated' }).click();
 		await page.waitForURL(`${base}/catalog/compliance.violated`);
 		await page.getByRole('heading', { name: 'compliance.violated' }).waitFor();
 		await page.getByRole('button', { name: 'Copy sample' }).click();
 		const catalog = (await api.get('/v1/event-types')).body.data as { type: string; sample: unknown; schema: unknown }[];
 		const entry = catalog.find((candidate) => candidate.type === 'compliance.violated');
-		await eventually(async () => expect(JSON.parse(await clipboard())).toEqual({ type: 'compliance.violated', data: entry?.sample }));
+		await eventually(async () => expect(JSON.parse(await clipboard(page))).toEqual({ type: 'compliance.violated', data: entry?.sample }));
 		await page.getByRole('button', { name: 'Copy schema' }).click();
-		await eventually(async () => expect(JSON.parse(await clipboard())).toEqual(entry?.schema));
-		await shot('event-catalog');
+		await eventually(async () => expect(JSON.parse(await clipboard(page))).toEqual(entry?.schema));
+		await shot(page, 'event-catalog');
 
 		await page.goto(`${base}/webhooks/${ids.ops}`);
 		await page.locator('#wh-mock').selectOption('device.lost');
@@ -484,7 +414,7 @@ describe('web console', () => {
 		expect(mocked?.headers['webhook-signature']).toMatch(/^v1,/);
 		expect(mocked?.headers['x-tenant']).toBe('acme');
 		expect(mocked?.headers['x-gateway-key']).toBe('gw-key-123');
-		await shot('webhook-editor', page, true);
+		await shot(page, 'webhook-editor', true);
 
 		// Rotation: a new secret, shown once; the old one keeps signing alongside for 24 h.
 		await page.getByRole('button', { name: 'Rotate secret' }).click();
@@ -500,19 +430,19 @@ describe('web console', () => {
 
 	it('reads in dark mode and fits a tablet', async () => {
 		const cookies = await context.cookies();
-		const dark = await newPage({ colorScheme: 'dark' });
+		const dark = await ui.newPage({ colorScheme: 'dark' });
 		await dark.ctx.addCookies(cookies);
 		await dark.page.goto(`${base}/deliveries`);
 		await eventually(async () => expect(await dark.page.locator('tr[data-delivery]').count()).toBeGreaterThan(0));
 		const background = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 		expect(background).toBe('rgb(15, 18, 22)');
-		await shot('delivery-log-dark', dark.page);
+		await shot(dark.page, 'delivery-log-dark');
 		await dark.page.goto(`${base}/profiles/${ids.profile}`);
 		await dark.page.getByRole('article', { name: 'Sample request for Provisioning Slack' }).locator('.request-line').waitFor();
-		await shot('profile-dark', dark.page);
+		await shot(dark.page, 'profile-dark');
 		await dark.ctx.close();
 
-		const tablet = await newPage({ viewport: TABLET });
+		const tablet = await ui.newPage({ viewport: TABLET });
 		await tablet.ctx.addCookies(cookies);
 		for (const route of ['/webhooks', `/webhooks/${ids.ops}`, '/deliveries', `/profiles/${ids.profile}`, '/catalog']) {
 			await tablet.page.goto(`${base}${route}`);
@@ -523,7 +453,7 @@ describe('web console', () => {
 		}
 		await tablet.page.goto(`${base}/webhooks`);
 		await tablet.page.locator('tr[data-webhook]').first().waitFor();
-		await shot('webhooks-tablet', tablet.page);
+		await shot(tablet.page, 'webhooks-tablet');
 		await tablet.ctx.close();
 	});
 
@@ -537,10 +467,10 @@ describe('web console', () => {
 			await page.keyboard.press('Tab');
 			reached.add(await page.evaluate(() => (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '').trim()));
 		}
-		for (const name of ['Webhooks', 'Alert profiles', 'Delivery log', 'Event catalog', 'Sign out', 'New webhook', 'Provisioning Slack active']) {
+		for (const name of ['Webhooks', 'Alert profiles', 'Ingest sources', 'Delivery log', 'Event catalog', 'Sign out', 'New webhook', 'Provisioning Slack active']) {
 			expect([...reached], name).toContain(name);
 		}
-		await section('Delivery log').focus();
+		await section(page, 'Delivery log').focus();
 		await page.keyboard.press('Enter');
 		await page.waitForURL(`${base}/deliveries`);
 		await eventually(async () => expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1'));
@@ -552,12 +482,12 @@ describe('web console', () => {
 		expect(await page.evaluate(async () => (await fetch('/v1/webhooks', { headers: { 'x-mdm-console': '1' } })).status)).toBe(401);
 		await page.goto(`${base}/webhooks`);
 		expect(page.url()).toBe(`${base}/sign-in?next=%2Fwebhooks`);
-		expect(JSON.stringify(await storageHoldsKey(page))).not.toContain(TEST_API_KEY);
+		expect(JSON.stringify(await pageStorage(page))).not.toContain(TEST_API_KEY);
 		expect(await context.cookies()).toEqual([]);
 	});
 
 	it('raised no page error and logged no unexpected console error', () => {
-		expect(pageErrors).toEqual([]);
-		expect(consoleErrors).toEqual([]);
+		expect(ui.pageErrors).toEqual([]);
+		expect(ui.consoleErrors).toEqual([]);
 	});
 });

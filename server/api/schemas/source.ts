@@ -1,8 +1,7 @@
 /** JSON Schemas of ingest-source bodies (`/v1/sources`); the OpenAPI document is built from these too. */
 import { HMAC_ALGORITHMS, HMAC_ENCODINGS, VENDOR_NAMES } from '../../../core';
-import type { DestinationAuth, JsonSchema } from '../../../core/types';
-import type { SourceHmac } from '../../store/types';
-import type { VendorName } from '../../../core/vendors/types';
+import type { JsonSchema } from '../../../core/types';
+import type { SourcePatch, SourceInput, SourceRotation } from '../../domain/inputs';
 import { RESOURCE_NAME } from './common';
 import { authSchema } from './webhook';
 
@@ -68,15 +67,9 @@ export const sourceRotateSchema: JsonSchema = {
 	properties: { secret: { ...sourceProperties.secret, description: 'The new HMAC secret (generated when absent).' } },
 };
 
-export interface SourceCreateBody {
-	name: string;
-	vendor: VendorName;
-	description: string;
-	enabled: boolean;
-	secret?: string;
-	auth?: DestinationAuth;
-	hmac?: SourceHmac;
-	mapping?: string | null;
-}
+/** The bodies these schemas accept, once validated and defaulted: the service's own input types. */
+export type SourceCreateBody = SourceInput;
 
-export type SourceUpdateBody = Partial<Omit<SourceCreateBody, 'vendor'>>;
+export type SourceUpdateBody = SourcePatch;
+
+export type SourceRotateBody = SourceRotation;

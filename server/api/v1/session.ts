@@ -1,11 +1,12 @@
 /**
  * The console's sign-in: `POST /v1/session` exchanges the API key for an HttpOnly session cookie,
  * `GET /v1/session` describes the live session, `DELETE /v1/session` signs out. Mounted before the
- * API-key check: these routes are how a browser gets past it.
+ * API-key check: these routes are how a browser gets past it. Wrong keys are limited per client
+ * address (`http/signInLimiter.ts`: 10 a minute, then `429` with `Retry-After`).
  */
 import express, { Router } from 'express';
 import type { DispatcherContext } from '../../context';
-import { isApiKey } from '../../http/auth';
+import { matchesDigest } from '../../domain/secretDigest';
 import { ApiError } from '../../http/errors';
 import {
 	type SessionInfo,
@@ -14,12 +15,13 @@ import {
 	readSessionCookie,
 	sessionCookie,
 } from '../../http/session';
+import { SignInLimiter, clientKey } from '../../http/signInLimiter';
 import { compileValidator } from '../../http/validation';
 import { type SessionCreateBody, sessionCreateSchema } from '../schemas/session';
 
-export function sessionRouter(context: DispatcherContext): Router {
+export function sessionRouter(context: DispatcherContext, signIns = new SignInLimiter()): Router {
 	const router = Router();
-	const { sessions } = context;
+	const { sessions, logger } = context;
 	const validateCreate = compileValidator<SessionCreateBody>(sessionCreateSchema);
 	const answer = (info: SessionInfo) => ({ ...info, allowHttp: context.guard.allowsHttp });
 
@@ -27,8 +29,24 @@ export function sessionRouter(context: DispatcherContext): Router {
 	router.use('/session', (request, _response, next) => next(csrfRefusal(request) ?? undefined));
 
 	router.post('/session', express.json({ limit: 8 * 1024 }), (request, response) => {
+		const client = clientKey(request.socket.remoteAddress);
+		const waitMs = signIns.retryAfterMs(client);
+		if (waitMs > 0) {
+			const seconds = Math.ceil(waitMs / 1000);
+			response.setHeader('retry-after', String(seconds));
+			throw new ApiError(429, 'too_many_sign_ins', `too many wrong API keys from this address: try again in ${seconds} s`);
+		}
 		const { apiKey } = validateCreate(request.body);
-		if (!isApiKey(apiKey, context.apiKeyHash())) throw new ApiError(401, 'unauthorized', 'that is not the admin API key');
+		if (!matchesDigest(apiKey, context.apiKeyHash())) {
+			if (signIns.recordFailure(client)) {
+				logger.warn(
+					{ event: 'console.sign_in_limited', client },
+					`console sign-in from ${client} refused for a while: too many wrong API keys`,
+				);
+			}
+			throw new ApiError(401, 'unauthorized', 'that is not the admin API key');
+		}
+		signIns.clear(client);
 		const previous = readSessionCookie(request.headers.cookie);
 		if (previous !== null) sessions.revoke(previous);
 		const { token, info, maxAgeSeconds } = sessions.create();

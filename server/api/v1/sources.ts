@@ -5,6 +5,7 @@ import { publicOrigin } from '../../http/origin';
 import { compileValidator } from '../../http/validation';
 import {
 	type SourceCreateBody,
+	type SourceRotateBody,
 	type SourceUpdateBody,
 	sourceCreateSchema,
 	sourceRotateSchema,
@@ -21,7 +22,7 @@ export function sourcesRouter(context: DispatcherContext): Router {
 	const { sources } = context;
 	const validateCreate = compileValidator<SourceCreateBody>(sourceCreateSchema);
 	const validateUpdate = compileValidator<SourceUpdateBody>(sourceUpdateSchema);
-	const validateRotate = compileValidator<{ secret?: string }>(sourceRotateSchema);
+	const validateRotate = compileValidator<SourceRotateBody>(sourceRotateSchema);
 
 	router.post('/sources', async (request, response) => {
 		const { record, token } = await sources.create(validateCreate(request.body));

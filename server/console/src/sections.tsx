@@ -1,6 +1,6 @@
 /**
  * The console's sections: the sidebar lists them in this order and each brings its own routes.
- * A new screen (ingest sources, when that API lands) is one more entry here.
+ * A new screen is one more entry here (and its path in `CONSOLE_SECTIONS`, server/http/console.ts).
  */
 import type { VNode } from 'preact';
 import { Catalog } from './screens/catalog/Catalog';
@@ -8,6 +8,8 @@ import { DeliveryDetail } from './screens/deliveries/DeliveryDetail';
 import { DeliveryLog } from './screens/deliveries/DeliveryLog';
 import { ProfileEditor } from './screens/profiles/ProfileEditor';
 import { ProfileList } from './screens/profiles/ProfileList';
+import { SourceEditor } from './screens/sources/SourceEditor';
+import { SourceList } from './screens/sources/SourceList';
 import { WebhookEditor } from './screens/webhooks/WebhookEditor';
 import { WebhookList } from './screens/webhooks/WebhookList';
 import type { Session } from './types';
@@ -46,6 +48,15 @@ export const SECTIONS: Section[] = [
 			{ pattern: '/profiles', render: () => <ProfileList /> },
 			{ pattern: '/profiles/new', render: ({ search }) => <ProfileEditor id={null} webhookId={search.get('webhookId')} /> },
 			{ pattern: '/profiles/:id', render: ({ params }) => <ProfileEditor key={params.id} id={params.id as string} webhookId={null} /> },
+		],
+	},
+	{
+		path: '/sources',
+		label: 'Ingest sources',
+		routes: [
+			{ pattern: '/sources', render: () => <SourceList /> },
+			{ pattern: '/sources/new', render: () => <SourceEditor id={null} /> },
+			{ pattern: '/sources/:id', render: ({ params }) => <SourceEditor key={params.id} id={params.id as string} /> },
 		],
 	},
 	{

@@ -5,7 +5,9 @@
 import type { EventTypeDefinition, FieldError } from '../../../core/types';
 import type { WebhookCreateBody } from '../../api/schemas/webhook';
 import type { TestSendResult } from '../../delivery/testSender';
+import type { SourceInput, SourcePatch } from '../../domain/inputs';
 import type { SessionInfo } from '../../http/session';
+import type { SourceView } from '../../services/sourceService';
 import type { WebhookView } from '../../services/webhookService';
 import type { DeliveryRecord, DeliverySummary, SentRequest } from '../../store/types';
 
@@ -16,7 +18,12 @@ export type {
 	DisabledReason,
 	ProfileRecord,
 	SentRequest,
+	SourceHmac,
+	SourceStats,
 } from '../../store/types';
+export type { VendorCredential, VendorName } from '../../../core/vendors/types';
+export type { HmacAlgorithm, HmacEncoding } from '../../../core/signing/hmac';
+export type { SourceInput, SourcePatch, SourceView };
 export type { DestinationAuth, EventCategory, FieldError, HttpMethod, SigningSchemeName, TemplateName } from '../../../core/types';
 export type { DeliveryRecord, DeliverySummary, TestSendResult, WebhookCreateBody, WebhookView };
 

@@ -7,6 +7,14 @@ import { ApiFailure, post } from '../api';
 import { Notice } from '../components/Notice';
 import type { Session } from '../types';
 
+/** What the field says when sign-in is refused. */
+function signInError(failure: unknown): string {
+	if (failure instanceof ApiFailure && failure.status === 401) return 'That is not the admin API key.';
+	// 429: "too many wrong API keys from this address: try again in 42 s" (the API's own words).
+	const message = (failure as Error).message;
+	return failure instanceof ApiFailure && failure.status === 429 ? `${message.charAt(0).toUpperCase()}${message.slice(1)}.` : message;
+}
+
 export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
@@ -22,7 +30,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
 			input.value = '';
 			onSignedIn(session);
 		} catch (failure) {
-			setError(failure instanceof ApiFailure && failure.status === 401 ? 'That is not the admin API key.' : (failure as Error).message);
+			setError(signInError(failure));
 			input.select();
 		} finally {
 			setBusy(false);

@@ -6,20 +6,28 @@
  * webhook also has its health, a mock event of any type, secret rotation and delete (blocked,
  * with links, while alert profiles link it).
  */
-import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, del, fieldErrors, get, patch, post } from '../../api';
+import { useState } from 'preact/hooks';
+import { ApiFailure, del, get, patch, post } from '../../api';
 import { useCatalog } from '../../catalog';
+import { ActionPanel } from '../../components/ActionPanel';
+import { ActiveField } from '../../components/ActiveField';
+import { AuthFields } from '../../components/AuthFields';
+import { ChoiceCards } from '../../components/ChoiceCards';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { EventPicker } from '../../components/EventPicker';
 import { Field, describedBy } from '../../components/Field';
+import { MissingRecord } from '../../components/MissingRecord';
+import { NameFields } from '../../components/NameFields';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { PageHeader } from '../../components/PageHeader';
-import { SecretInput } from '../../components/SecretInput';
+import { SaveChanges } from '../../components/SaveChanges';
+import { SecretField } from '../../components/SecretField';
 import { DeliveryStatusBadge } from '../../components/StatusBadge';
-import { Switch } from '../../components/Switch';
 import { TestResultView } from '../../components/TestResultView';
 import { formatTime, relativeTime } from '../../format';
+import { useEditedRecord } from '../../editedRecord';
+import { useFormEdits } from '../../formEdits';
 import { useResource } from '../../hooks';
 import { navigate } from '../../router';
 import { handOverSecret, takeSecret } from '../../secretOnce';
@@ -48,55 +56,33 @@ const webhookPath = (id: string) => `/v1/webhooks/${encodeURIComponent(id)}`;
 
 export function WebhookEditor({ id, session }: Props) {
 	const catalog = useCatalog();
-	const existing = useResource(() => (id ? get<WebhookView>(webhookPath(id)) : Promise.resolve(null)), [id]);
+	const { existing, form, setForm, original, saved } = useEditedRecord(id, (webhookId) => get<WebhookView>(webhookPath(webhookId)), formFromWebhook, () => emptyForm());
 	const health = useResource(() => (id ? lastDelivery(id) : Promise.resolve(null)), [id]);
-	const [form, setForm] = useState<WebhookForm | null>(id ? null : emptyForm());
-	const [original, setOriginal] = useState<WebhookForm | null>(null);
-	const [touched, setTouched] = useState<Set<string>>(new Set());
-	const [apiErrors, setApiErrors] = useState<Record<string, string>>({});
+	const edits = useFormEdits();
 	const [failure, setFailure] = useState<unknown>(null);
 	const [notice, setNotice] = useState<string | null>(null);
 	const [result, setResult] = useState<{ title: string; result: TestSendResult } | null>(null);
 	const [mockResult, setMockResult] = useState<{ title: string; result: TestSendResult } | null>(null);
-	const [secret, setSecret] = useState<string | null>(() => (id ? takeSecret(id) : null));
+	const [secret, setSecret] = useState<string | null>(() => (id ? takeSecret<string>(id) : null));
 	const [busy, setBusy] = useState<Busy>(null);
 	const [mockType, setMockType] = useState('device.enrolled');
 	const [confirm, setConfirm] = useState<'delete' | 'rotate' | null>(null);
 	const [blockedBy, setBlockedBy] = useState<{ id: string; name: string }[] | null>(null);
 
-	useEffect(() => {
-		if (existing.data) {
-			const loaded = formFromWebhook(existing.data);
-			setForm(loaded);
-			setOriginal(loaded);
-		}
-	}, [existing.data]);
-
 	if (id && existing.error && !existing.data) {
-		return (
-			<>
-				<PageHeader title="Webhook" />
-				<ErrorNotice error={existing.error} />
-				<a href="/webhooks">Back to webhooks</a>
-			</>
-		);
+		return <MissingRecord title="Webhook" error={existing.error} back="/webhooks" backLabel="Back to webhooks" />;
 	}
 	if (!form) return <PageHeader title="Webhook" subtitle="Loading…" />;
 
 	const webhook = existing.data;
 	const live = liveErrors(form, session.allowHttp);
 	const hasLiveErrors = Object.keys(live).length > 0;
-	const errorFor = (path: string) => (touched.has(path) || touched.has('*') ? live[path] : undefined) ?? apiErrors[path] ?? null;
+	const errorFor = (path: string) => edits.errorFor(path, live);
 	const dirty = original !== null && Object.keys(patchBody(form, original)).length > 0;
 
 	const update = (changes: Partial<WebhookForm>, ...paths: string[]) => {
 		setForm({ ...form, ...changes });
-		setTouched(new Set([...touched, ...paths]));
-		if (paths.some((path) => apiErrors[path])) {
-			const rest = { ...apiErrors };
-			for (const path of paths) delete rest[path];
-			setApiErrors(rest);
-		}
+		edits.edited(paths);
 	};
 
 	const begin = (what: Busy) => {
@@ -106,15 +92,14 @@ export function WebhookEditor({ id, session }: Props) {
 	};
 	const fail = (error: unknown) => {
 		setFailure(error);
-		const byPath = fieldErrors(error);
-		setApiErrors(Object.fromEntries(Object.entries(byPath).map(([path, detail]) => [path, detail.message])));
+		edits.failed(error);
 		if (error instanceof ApiFailure && error.code === 'webhook_test_failed' && error.body?.test) {
 			setResult({ title: 'Validate & save: test', result: error.body.test as TestSendResult });
 		}
 	};
 	const guarded = (what: Busy, work: () => Promise<void>) => async () => {
 		if (hasLiveErrors && (what === 'save' || what === 'validate' || (what === 'test' && !webhook))) {
-			setTouched(new Set(['*']));
+			edits.touchAll();
 			return;
 		}
 		begin(what);
@@ -146,14 +131,11 @@ export function WebhookEditor({ id, session }: Props) {
 	const save = guarded('save', async () => {
 		if (!webhook || !original) return;
 		const changes = patchBody(form, original);
-		const saved = await patch<WebhookView>(webhookPath(webhook.id), changes);
-		const loaded = formFromWebhook(saved);
-		setForm(loaded);
-		setOriginal(loaded);
-		setTouched(new Set());
-		setApiErrors({});
+		const answer = await patch<WebhookView>(webhookPath(webhook.id), changes);
+		saved(formFromWebhook(answer));
+		edits.reset();
 		setNotice('Saved.');
-		if (changes.signing && saved.signing.scheme !== 'none' && form.signingSecret === '' && original.signingScheme === 'none') {
+		if (changes.signing && answer.signing.scheme !== 'none' && form.signingSecret === '' && original.signingScheme === 'none') {
 			setNotice('Saved. A signing secret was generated: rotate it to see it once.');
 		}
 		await existing.reload();
@@ -161,11 +143,9 @@ export function WebhookEditor({ id, session }: Props) {
 
 	const setActive = guarded('save', async () => {
 		if (!webhook) return;
-		const saved = await patch<WebhookView>(webhookPath(webhook.id), { enabled: !form.enabled });
-		const loaded = { ...form, enabled: saved.enabled };
-		setForm(loaded);
-		setOriginal(original ? { ...original, enabled: saved.enabled } : loaded);
-		setNotice(saved.enabled ? 'Active: deliveries go out again.' : 'Paused: deliveries wait until it is active again.');
+		const { enabled } = await patch<WebhookView>(webhookPath(webhook.id), { enabled: !form.enabled });
+		setForm({ ...form, enabled });
+		setNotice(enabled ? 'Active: deliveries go out again.' : 'Paused: deliveries wait until it is active again.');
 		await existing.reload();
 	});
 
@@ -209,21 +189,18 @@ export function WebhookEditor({ id, session }: Props) {
 		hint: string | undefined,
 		required = true,
 		placeholder?: string,
-	) => {
-		const error = errorFor(path);
-		return (
-			<Field id={id} label={label} required={required} error={error} hint={hint}>
-				<SecretInput
-					id={id}
-					value={form[field]}
-					placeholder={placeholder}
-					invalid={Boolean(error)}
-					describedBy={error ? `${id}-error` : `${id}-hint`}
-					onInput={(value) => update({ [field]: value }, path)}
-				/>
-			</Field>
-		);
-	};
+	) => (
+		<SecretField
+			id={id}
+			label={label}
+			value={form[field]}
+			onInput={(value) => update({ [field]: value }, path)}
+			error={errorFor(path)}
+			hint={hint}
+			required={required}
+			placeholder={placeholder}
+		/>
+	);
 
 	const template = TEMPLATES[form.template];
 	const scheme = SIGNING_SCHEMES.find((candidate) => candidate.value === form.signingScheme);
@@ -268,43 +245,25 @@ export function WebhookEditor({ id, session }: Props) {
 
 					<fieldset class="panel">
 						<legend>Template</legend>
-						<div class="template-choice" role="radiogroup" aria-label="Template">
-							{(Object.keys(TEMPLATES) as TemplateName[]).map((name) => (
-								<label key={name} class={`template-card${form.template === name ? ' selected' : ''}`}>
-									<input
-										type="radio"
-										name="template"
-										value={name}
-										checked={form.template === name}
-										onChange={() => {
-											setForm(webhook ? { ...form, template: name } : withTemplate(form, name));
-										}}
-									/>
-									<span class="strong">{TEMPLATES[name].label}</span>
-									<span class="muted small">{TEMPLATES[name].description}</span>
-								</label>
-							))}
-						</div>
+						<ChoiceCards
+							label="Template"
+							name="template"
+							options={(Object.keys(TEMPLATES) as TemplateName[]).map((name) => ({ value: name, ...TEMPLATES[name] }))}
+							value={form.template}
+							onChange={(name) => setForm(webhook ? { ...form, template: name } : withTemplate(form, name))}
+						/>
 					</fieldset>
 
 					<fieldset class="panel">
 						<legend>Destination</legend>
-						<Field id="wh-name" label="Name" required error={errorFor('/name')} hint="Unique, up to 50 characters.">
-							<input
-								{...describedBy('wh-name', errorFor('/name'))}
-								value={form.name}
-								maxLength={60}
-								onInput={(event) => update({ name: event.currentTarget.value }, '/name')}
-							/>
-						</Field>
-						<Field id="wh-description" label="Description" error={errorFor('/description')} hint="What it is for (up to 512 characters).">
-							<textarea
-								{...describedBy('wh-description', errorFor('/description'))}
-								rows={2}
-								value={form.description}
-								onInput={(event) => update({ description: event.currentTarget.value }, '/description')}
-							/>
-						</Field>
+						<NameFields
+							idPrefix="wh"
+							name={form.name}
+							description={form.description}
+							descriptionHint="What it is for (up to 512 characters)."
+							errorFor={errorFor}
+							onChange={(changes, path) => update(changes, path)}
+						/>
 						<Field
 							id="wh-url"
 							label="URL"
@@ -361,46 +320,31 @@ export function WebhookEditor({ id, session }: Props) {
 								/>
 							</Field>
 						</div>
-						<div class="field inline">
-							<span id="wh-active-label">Active</span>
-							<Switch
-								id="wh-active"
-								checked={form.enabled}
-								label="Active"
-								onChange={(next) => (webhook ? void setActive() : update({ enabled: next }, '/enabled'))}
-							/>
-							<span class="muted small">{webhook ? stateText({ ...webhook, enabled: form.enabled }) : 'Off saves it paused.'}</span>
-						</div>
+						<ActiveField
+							id="wh-active"
+							checked={form.enabled}
+							onChange={(next) => (webhook ? void setActive() : update({ enabled: next }, '/enabled'))}
+							state={webhook ? stateText({ ...webhook, enabled: form.enabled }) : 'Off saves it paused.'}
+						/>
 					</fieldset>
 
 					<fieldset class="panel">
 						<legend>Authentication</legend>
-						<Field id="wh-auth" label="Type" hint="How the dispatcher authenticates to your endpoint. Credentials are masked once saved.">
-							<select
-								{...describedBy('wh-auth', null)}
-								value={form.authType}
-								onChange={(event) => update({ authType: event.currentTarget.value as WebhookForm['authType'] }, '/auth')}
-							>
-								<option value="none">None</option>
-								<option value="basic">Basic (username and password)</option>
-								<option value="bearer">Bearer token</option>
-							</select>
-						</Field>
-						{form.authType === 'basic' && (
-							<div class="row">
-								<Field id="wh-username" label="Username" required error={errorFor('/auth/username')}>
-									<input
-										{...describedBy('wh-username', errorFor('/auth/username'), false)}
-										autocomplete="off"
-										value={form.username}
-										onInput={(event) => update({ username: event.currentTarget.value }, '/auth/username')}
-									/>
-								</Field>
-								{secretField('wh-password', 'password', '/auth/password', 'Password', storedHint(form.password === original?.password))}
-							</div>
-						)}
-						{form.authType === 'bearer' &&
-							secretField('wh-token', 'token', '/auth/token', 'Token', storedHint(form.token === original?.token) ?? 'Sent as Authorization: Bearer <token>.')}
+						<AuthFields
+							idPrefix="wh"
+							label="Type"
+							hint="How the dispatcher authenticates to your endpoint. Credentials are masked once saved."
+							types={[
+								{ value: 'none', label: 'None' },
+								{ value: 'basic', label: 'Basic (username and password)' },
+								{ value: 'bearer', label: 'Bearer token' },
+							]}
+							form={form}
+							errorFor={errorFor}
+							onChange={update}
+							passwordHint={storedHint(form.password === original?.password)}
+							token={{ label: 'Token', hint: storedHint(form.token === original?.token) ?? 'Sent as Authorization: Bearer <token>.', required: true }}
+						/>
 					</fieldset>
 
 					<fieldset class="panel">
@@ -462,7 +406,7 @@ export function WebhookEditor({ id, session }: Props) {
 						<legend>Custom headers</legend>
 						{form.headers.length === 0 && <p class="muted">None. Add one for an API gateway key, a tenant id…</p>}
 						{form.headers.map((row, index) => {
-							const error = errorFor(`/headers/${index}`) ?? (row.name ? apiErrors[`/headers/${row.name}`] : undefined) ?? null;
+							const error = errorFor(`/headers/${index}`) ?? (row.name ? edits.apiErrors[`/headers/${row.name}`]?.message : undefined) ?? null;
 							const setRow = (changes: Partial<typeof row>) =>
 								update({ headers: form.headers.map((other, at) => (at === index ? { ...other, ...changes } : other)) }, `/headers/${index}`);
 							return (
@@ -523,7 +467,7 @@ export function WebhookEditor({ id, session }: Props) {
 								catalog={catalog.data}
 								value={form.events}
 								onChange={(events) => update({ events }, '/events')}
-								error={Object.entries(apiErrors).find(([path]) => path.startsWith('/events'))?.[1] ?? null}
+								error={Object.entries(edits.apiErrors).find(([path]) => path.startsWith('/events'))?.[1].message ?? null}
 							/>
 						) : (
 							<ErrorNotice error={catalog.error} />
@@ -532,19 +476,16 @@ export function WebhookEditor({ id, session }: Props) {
 
 					<div class="actions form-actions">
 						{webhook ? (
-							<>
-								<button type="submit" class="button primary" disabled={busy !== null || !dirty || hasLiveErrors}>
-									{busy === 'save' ? 'Saving…' : 'Save changes'}
-								</button>
+							<SaveChanges
+								saving={busy === 'save'}
+								disabled={busy !== null || !dirty || hasLiveErrors}
+								dirty={dirty}
+								onDiscard={() => original && setForm(original)}
+							>
 								<button type="button" class="button" onClick={() => void test()} disabled={busy !== null}>
 									{busy === 'test' ? 'Testing…' : 'Test'}
 								</button>
-								{dirty && (
-									<button type="button" class="button ghost" onClick={() => original && setForm(original)}>
-										Discard changes
-									</button>
-								)}
-							</>
+							</SaveChanges>
 						) : (
 							<>
 								<button type="submit" class="button primary" disabled={busy !== null || hasLiveErrors}>
@@ -610,21 +551,18 @@ export function WebhookEditor({ id, session }: Props) {
 							{mockResult && <TestResultView title={mockResult.title} result={mockResult.result} />}
 						</section>
 
-						<section class="panel danger" aria-labelledby="delete-title">
-							<h2 id="delete-title">Delete</h2>
-							<p class="muted small">Pending deliveries to it fail. Alert profiles that link it must be changed first.</p>
-							<button
-								type="button"
-								class="button danger"
-								onClick={() => {
-									setBlockedBy(null);
-									setConfirm('delete');
-								}}
-								disabled={busy !== null}
-							>
-								Delete webhook
-							</button>
-						</section>
+						<ActionPanel
+							id="delete"
+							title="Delete"
+							text="Pending deliveries to it fail. Alert profiles that link it must be changed first."
+							button="Delete webhook"
+							danger
+							onClick={() => {
+								setBlockedBy(null);
+								setConfirm('delete');
+							}}
+							disabled={busy !== null}
+						/>
 					</aside>
 				)}
 			</div>
