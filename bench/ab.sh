@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A/B: the dispatcher of two builds, interleaved, same settings. Prints events/s and CPU per event.
 #   bench/ab.sh <server/dist/server/main.js of A> <… of B> [rounds]   (BENCH_* settings pass through)
+# Keep each build's copy inside the repository (e.g. `cp -r server/dist bench/builds/A`; bench/builds/ is
+# ignored by git) so that it resolves the repository's node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=$1; B=$2; ROUNDS=${3:-3}
