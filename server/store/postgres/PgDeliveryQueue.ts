@@ -8,6 +8,7 @@
  * commit, at most one per NOTIFY_COALESCE_MS: a NOTIFY inside the accepting transaction would
  * serialise every commit behind PostgreSQL's notify lock, one WAL flush at a time.
  */
+import { StoreUnavailableError } from '../../domain/errors';
 import type { AttemptUpdate, DeliveryRecord, EventRecord } from '../../domain/records';
 import type { AcceptOutcome, ClaimedDelivery, DeliveryQueue } from '../ports/deliveryQueue';
 import type { Database } from './database';
@@ -81,8 +82,9 @@ export class PgDeliveryQueue implements DeliveryQueue {
 				try {
 					await this.acceptBatch(batch);
 				} catch (error) {
-					if (batch.length === 1) {
-						batch[0]?.reject(error as Error);
+					// The database out of reach fails the whole group at once (each would wait for it again).
+					if (batch.length === 1 || error instanceof StoreUnavailableError) {
+						for (const item of batch) item.reject(error as Error);
 						continue;
 					}
 					// One event the database refuses must not fail the others: each on its own.
