@@ -172,10 +172,18 @@ export async function startDispatcher(options: StartOptions): Promise<RunningDis
 	worker.start();
 
 	const server = createApp(context).listen(settings.port, settings.host);
-	await new Promise<void>((resolve, reject) => {
-		server.once('listening', resolve);
-		server.once('error', reject);
-	});
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('listening', resolve);
+			server.once('error', reject);
+		});
+	} catch (error) {
+		// Not listening (the port is taken): stop what started, so nothing keeps the process alive.
+		await worker.stop();
+		await Promise.all([jsonata.close(), client.close()]);
+		await backend.close();
+		throw error;
+	}
 	server.keepAliveTimeout = 65_000;
 	const pruneTimer = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
 	pruneTimer.unref();
