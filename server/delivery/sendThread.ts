@@ -30,21 +30,32 @@ if (port) {
 	const settings = (workerData as { data: SendThreadSettings }).data;
 	const client = new DeliveryHttpClient({ guard: new AddressGuard(settings) });
 	let ready: { id: number; result: AttemptResult }[] = [];
+	/** Sends whose result has not been posted yet: `closed` goes only after all of them. */
+	const inFlight = new Set<Promise<void>>();
 	const flush = () => {
+		if (ready.length === 0) return;
 		const results = ready;
 		ready = [];
 		port.postMessage({ results } satisfies SendThreadReply);
 	};
 	port.on('message', (message: SendThreadMessage) => {
 		if ('close' in message) {
-			void client.close().then(() => port.postMessage({ closed: true } satisfies SendThreadReply));
+			void client
+				.close()
+				.then(() => Promise.all(inFlight))
+				.then(() => {
+					flush();
+					port.postMessage({ closed: true } satisfies SendThreadReply);
+				});
 			return;
 		}
 		for (const job of message.jobs) {
-			void client.send(job.request, job.timeoutSeconds).then((result) => {
+			const sending = client.send(job.request, job.timeoutSeconds).then((result) => {
 				if (ready.length === 0) setImmediate(flush);
 				ready.push({ id: job.id, result });
+				inFlight.delete(sending);
 			});
+			inFlight.add(sending);
 		}
 	});
 	port.postMessage({ ready: true } satisfies SendThreadReply);

@@ -118,8 +118,9 @@ describe('three dispatchers on one PostgreSQL', () => {
 			}
 		});
 		await new Promise((resolve) => setTimeout(resolve, 800));
-		killedAt = Date.now();
 		await nodes[1].stop('SIGKILL');
+		// Once its exit is seen, the process (and its send thread) can send nothing more.
+		killedAt = Date.now();
 		await new Promise((resolve) => setTimeout(resolve, 600));
 		stop = true;
 		await Promise.all(load);
@@ -131,7 +132,7 @@ describe('three dispatchers on one PostgreSQL', () => {
 		const missing = [...accepted].filter((id) => !after.events.has(id));
 		expect(missing).toEqual([]);
 		// A repeat is only what the killed process had sent and not recorded: its first copy
-		// arrived before the kill (plus the receiver's answer delay).
+		// arrived before the process was gone (plus the receiver's answer delay).
 		const firstArrival = new Map<string, number>();
 		for (const request of target.requests) {
 			const id = String(request.headers['webhook-id']);
