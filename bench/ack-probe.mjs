@@ -7,12 +7,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { makeBodies } from './lib/events.mjs';
 import { makePool, openLoop, percentile } from './lib/load.mjs';
 import { spawnNode, stopChild } from './lib/proc.mjs';
 
-const require = createRequire(import.meta.url);
-const core = require('../server/dist/core/index.js');
 const rate = Number(process.argv[2] ?? 300);
 const seconds = Number(process.argv[3] ?? 5);
 const hooks = Number(process.env.BENCH_PROBE_HOOKS ?? 0);
@@ -33,12 +31,10 @@ for (let i = 0; i < hooks; i++) {
   const r = await fetch(`${origin}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ name: `h${i}`, template: 'custom', url: `http://127.0.0.1:${receiver.address().port}/h`, signing: { scheme: 'standard' }, events: ['*'] }) });
   if (r.status !== 201) throw new Error(await r.text());
 }
-const types = core.EVENT_TYPE_NAMES.filter((t) => t !== 'webhook.test' && !core.isOperationalEventType(t));
-const body = (i) => JSON.stringify({ id: `p-${i}`, type: types[i % types.length], data: core.sampleEnvelope(types[i % types.length]).data });
 const target = { origin, path: '/v1/events', headers, clients: 32 };
 const pool = makePool(target);
-await openLoop(pool, target, Array.from({ length: 500 }, (_, i) => body(1e6 + i)), 500);
-const run = await openLoop(pool, target, Array.from({ length: rate * seconds }, (_, i) => body(i)), rate);
+await openLoop(pool, target, makeBodies('warm', 500), 500);
+const run = await openLoop(pool, target, makeBodies('p', rate * seconds), rate);
 console.log(`${hooks} webhooks, ${rate}/s: 202 p50 ${percentile(run.ackMs, 50).toFixed(2)} ms, p90 ${percentile(run.ackMs, 90).toFixed(2)}, p99 ${percentile(run.ackMs, 99).toFixed(2)}, max ${percentile(run.ackMs, 100).toFixed(2)}; errors ${run.errors}`);
 const metrics = await (await fetch(`${origin}/metrics`, { headers })).text();
 console.log(metrics.split('\n').filter((l) => l.includes('store_commit_duration_seconds')).join('\n'));

@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { makeBodies } from './lib/events.mjs';
 import { closedLoop, makePool, nowMs, openLoop, percentile } from './lib/load.mjs';
 import { runMicro } from './lib/micro.mjs';
 import { cpuSeconds, cpuSecondsOfCommand, cpuSplit, forkWithIpc, rssMiB, spawnNode, stopChild } from './lib/proc.mjs';
@@ -38,8 +38,6 @@ import { writeReport, formatTable } from './lib/report.mjs';
 const T0 = performance.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '..');
-const require = createRequire(import.meta.url);
-const core = require('../server/dist/core/index.js');
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -107,19 +105,6 @@ const results = {
 // ---------------------------------------------------------------------------------------------
 // events
 // ---------------------------------------------------------------------------------------------
-// Every event type an MDM can send (the dispatcher refuses its own operational types from outside).
-const TYPES = core.EVENT_TYPE_NAMES.filter((t) => t !== 'webhook.test' && !core.isOperationalEventType(t));
-const DATA_JSON = Object.fromEntries(TYPES.map((t) => [t, JSON.stringify(core.sampleEnvelope(t).data)]));
-/** Ingest bodies, `id` first (receivers read the first "id" of what they get). */
-function makeBodies(tag, count) {
-  const bodies = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const type = TYPES[i % TYPES.length];
-    bodies[i] = `{"id":"${tag}-${i}","type":"${type}","data":${DATA_JSON[type]}}`;
-  }
-  return bodies;
-}
-
 // ---------------------------------------------------------------------------------------------
 // receivers
 // ---------------------------------------------------------------------------------------------

@@ -32,15 +32,29 @@ export function rssMiB(pid) {
   }
 }
 
-/** CPU time (user + system) of a process in seconds, from /proc/<pid>/stat; 0 when unknown. */
-export function cpuSeconds(pid) {
+/**
+ * A process's command name and [user, system] CPU seconds from /proc/<pid>/stat (utime and stime,
+ * in clock ticks: USER_HZ = 100); null when it is gone.
+ */
+function procStat(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpu: [Number(fields[11]) / 100, Number(fields[12]) / 100] };
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** [user, system] CPU seconds of a process; [0, 0] when unknown. */
+export function cpuSplit(pid) {
+  return procStat(pid)?.cpu ?? [0, 0];
+}
+
+/** CPU time (user + system) of a process in seconds; 0 when unknown. */
+export function cpuSeconds(pid) {
+  const [user, system] = cpuSplit(pid);
+  return user + system;
 }
 
 /** CPU seconds (user + system) of every live process whose command name is `comm` (e.g. the database's). */
@@ -48,27 +62,10 @@ export function cpuSecondsOfCommand(comm) {
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // gone meanwhile
-    }
+    const stat = procStat(entry);
+    if (stat?.comm === comm) total += stat.cpu[0] + stat.cpu[1];
   }
   return total;
-}
-
-/** [user, system] CPU seconds of a process. */
-export function cpuSplit(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return [Number(fields[11]) / 100, Number(fields[12]) / 100];
-  } catch {
-    return [0, 0];
-  }
 }
 
 /** Waits for a child to exit, SIGKILL after `graceMs`. */
