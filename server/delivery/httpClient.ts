@@ -195,15 +195,13 @@ export class DeliveryHttpClient implements HttpSender {
 	}
 }
 
+/** An attempt that got no response because it never left (refused here, or a sender stopping). */
+export function unsentResult(error: string, durationMs = 0): AttemptResult {
+	return { statusCode: null, durationMs, error, response: null, retryAfterSeconds: null };
+}
+
 function refusedResult(message: string, durationMs: number): AttemptResult {
-	return {
-		statusCode: null,
-		durationMs,
-		error: `destination refused: ${message}`,
-		response: null,
-		retryAfterSeconds: null,
-		refused: true,
-	};
+	return { ...unsentResult(`destination refused: ${message}`, durationMs), refused: true };
 }
 
 /** Errors reach us wrapped (AggregateError from happy-eyeballs, `cause` chains); look inside. */

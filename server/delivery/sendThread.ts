@@ -29,13 +29,14 @@ const port = parentPort;
 if (port) {
 	const settings = (workerData as { data: SendThreadSettings }).data;
 	const client = new DeliveryHttpClient({ guard: new AddressGuard(settings) });
-	let ready: { id: number; result: AttemptResult }[] = [];
+	/** Results waiting for the end of this event-loop turn. */
+	let finished: { id: number; result: AttemptResult }[] = [];
 	/** Sends whose result has not been posted yet: `closed` goes only after all of them. */
 	const inFlight = new Set<Promise<void>>();
 	const flush = () => {
-		if (ready.length === 0) return;
-		const results = ready;
-		ready = [];
+		if (finished.length === 0) return;
+		const results = finished;
+		finished = [];
 		port.postMessage({ results } satisfies SendThreadReply);
 	};
 	port.on('message', (message: SendThreadMessage) => {
@@ -51,8 +52,8 @@ if (port) {
 		}
 		for (const job of message.jobs) {
 			const sending = client.send(job.request, job.timeoutSeconds).then((result) => {
-				if (ready.length === 0) setImmediate(flush);
-				ready.push({ id: job.id, result });
+				if (finished.length === 0) setImmediate(flush);
+				finished.push({ id: job.id, result });
 				inFlight.delete(sending);
 			});
 			inFlight.add(sending);

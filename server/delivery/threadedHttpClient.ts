@@ -10,7 +10,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { OutboundRequest } from '../../core/types';
 import { spawnThread } from '../threads/spawnThread';
-import type { AttemptResult, HttpSender } from './httpClient';
+import { type AttemptResult, type HttpSender, unsentResult } from './httpClient';
 import type { SendJob, SendThreadMessage, SendThreadReply, SendThreadSettings } from './sendThread';
 
 interface Thread {
@@ -39,7 +39,7 @@ export class ThreadedHttpClient implements HttpSender {
 	}
 
 	send(request: OutboundRequest, timeoutSeconds: number): Promise<AttemptResult> {
-		if (this.#closing) return Promise.resolve(stoppedResult('the dispatcher is stopping'));
+		if (this.#closing) return Promise.resolve(unsentResult('the dispatcher is stopping'));
 		const slot = this.#next++ % this.#threads.length;
 		const thread = this.#threads[slot] ?? this.#start(slot);
 		const id = this.#nextId++;
@@ -99,7 +99,7 @@ export class ThreadedHttpClient implements HttpSender {
 		});
 		const lost = (why: string) => {
 			if (this.#threads[slot] === thread) this.#threads[slot] = null;
-			for (const resolve of thread.pending.values()) resolve(stoppedResult(why));
+			for (const resolve of thread.pending.values()) resolve(unsentResult(why));
 			thread.pending.clear();
 			thread.markClosed();
 			markReady();
@@ -109,9 +109,4 @@ export class ThreadedHttpClient implements HttpSender {
 		this.#threads[slot] = thread;
 		return thread;
 	}
-}
-
-/** A send that never reached the network: a network error to the retry schedule. */
-function stoppedResult(why: string): AttemptResult {
-	return { statusCode: null, durationMs: 0, error: why, response: null, retryAfterSeconds: null };
 }
